@@ -1,0 +1,7 @@
+namespace OvsMirror.Ovsdb;
+
+public enum OvsdbEndpointKind
+{
+    Unix,
+    Tcp,
+}
