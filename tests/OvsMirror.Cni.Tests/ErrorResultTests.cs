@@ -1,0 +1,105 @@
+using System.Text.Json.Nodes;
+
+namespace OvsMirror.Cni.Tests;
+
+/// <summary>CNI SPEC §Error: the exact shape of the error on stdout, and quiet success.</summary>
+public sealed class ErrorResultTests
+{
+    [Fact]
+    public async Task Error_WithoutDetails_HasExactlyCniVersionCodeAndMsg()
+    {
+        var plugin = new RecordingPlugin
+        {
+            Behavior = (_, _) => throw new CniException(CniErrorCode.UnknownContainer, "no such container"),
+        };
+
+        var outcome = await CniRun.For("CHECK", TestConfigs.Json("0.4.0")).RunAsync(plugin);
+
+        outcome.ExitCode.Should().Be(1);
+        var expected = new JsonObject { ["cniVersion"] = "0.4.0", ["code"] = 3, ["msg"] = "no such container" };
+        JsonNode.DeepEquals(outcome.Json, expected).Should().BeTrue(outcome.Stdout);
+        outcome.Json.Select(p => p.Key).Should().Equal("cniVersion", "code", "msg");
+    }
+
+    [Fact]
+    public async Task Error_WithDetails_HasExactlyFourKeys()
+    {
+        var plugin = new RecordingPlugin
+        {
+            Behavior = (_, _) => throw new CniException(CniErrorCode.PluginNotAvailable, "OVSDB is unreachable", "unix:/run/openvswitch/db.sock: connection refused"),
+        };
+
+        var outcome = await CniRun.For("STATUS", TestConfigs.Json("1.1.0")).RunAsync(plugin);
+
+        outcome.ExitCode.Should().Be(1);
+        var expected = new JsonObject
+        {
+            ["cniVersion"] = "1.1.0",
+            ["code"] = 50,
+            ["msg"] = "OVSDB is unreachable",
+            ["details"] = "unix:/run/openvswitch/db.sock: connection refused",
+        };
+        JsonNode.DeepEquals(outcome.Json, expected).Should().BeTrue(outcome.Stdout);
+    }
+
+    [Theory]
+    [InlineData("0.3.0")]
+    [InlineData("0.3.1")]
+    [InlineData("1.0.0")]
+    public async Task Error_AfterConfigIsRead_CarriesTheRequestVersion(string version)
+    {
+        var outcome = await CniRun.For("ADD", TestConfigs.Json(version)).Without("CNI_IFNAME").RunAsync(new RecordingPlugin());
+
+        outcome.ShouldFailWith(CniErrorCode.InvalidEnvironmentVariables);
+        outcome.Json["cniVersion"]!.GetValue<string>().Should().Be(version);
+    }
+
+    [Fact]
+    public async Task Error_BeforeConfigIsRead_CarriesLatestVersion()
+    {
+        var outcome = await CniRun.For("ADD", TestConfigs.Json("0.3.1")).Without("CNI_COMMAND").RunAsync(new RecordingPlugin());
+
+        outcome.ShouldFailWith(CniErrorCode.InvalidEnvironmentVariables);
+        outcome.Json["cniVersion"]!.GetValue<string>().Should().Be("1.1.0");
+    }
+
+    [Fact]
+    public async Task Error_KeepsQuotesAndNonAsciiReadable()
+    {
+        var plugin = new RecordingPlugin
+        {
+            Behavior = (_, _) => throw new CniException(CniErrorCode.InvalidNetworkConfig, "mirrors[0].name \"ü\" <bad>"),
+        };
+
+        var outcome = await CniRun.For("DEL", TestConfigs.Json()).RunAsync(plugin);
+
+        outcome.ErrorMessage.Should().Be("mirrors[0].name \"ü\" <bad>");
+        outcome.Stdout.Should().Contain("ü").And.Contain("<bad>");
+    }
+
+    [Fact]
+    public async Task Error_IsLoggedToStderr()
+    {
+        var plugin = new RecordingPlugin
+        {
+            Behavior = (_, _) => throw new CniException(CniErrorCode.TryAgainLater, "OVSDB did not answer"),
+        };
+
+        var outcome = await CniRun.For("DEL", TestConfigs.Json()).RunAsync(plugin);
+
+        outcome.Stderr.Should().Contain("ovs-mirror: DEL: error 11: OVSDB did not answer");
+    }
+
+    [Theory]
+    [InlineData("DEL")]
+    [InlineData("CHECK")]
+    [InlineData("STATUS")]
+    [InlineData("GC")]
+    public async Task NonAddCommand_OnSuccess_PrintsNothing(string command)
+    {
+        var outcome = await CniRun.For(command, TestConfigs.Json("1.1.0")).RunAsync(new RecordingPlugin());
+
+        outcome.ShouldSucceedSilently();
+        outcome.Stderr.Should().BeEmpty();
+    }
+}

@@ -1,0 +1,187 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace OvsMirror.Cni.Tests;
+
+/// <summary>Decoding stdin: at most 1 MiB, JSON, an object, standard keys of the right type (CNI SPEC §Error 6 and 7).</summary>
+public sealed class StdinTests
+{
+    private const int OneMiB = 1024 * 1024;
+
+    [Fact]
+    public async Task Add_WithStdinOverOneMiB_ReturnsCode6()
+    {
+        var run = CniRun.For("ADD", null);
+        run.Stdin = Padded(TestConfigs.Json(), OneMiB + 1);
+        var plugin = new RecordingPlugin();
+
+        var outcome = await run.RunAsync(plugin);
+
+        outcome.ShouldFailWith(CniErrorCode.DecodingFailure);
+        outcome.ErrorMessage.Should().Be("network configuration on stdin exceeds 1 MiB");
+        plugin.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Add_WithStdinOfExactlyOneMiB_Succeeds()
+    {
+        var run = CniRun.For("ADD", null);
+        run.Stdin = Padded(TestConfigs.Json(), OneMiB);
+
+        var outcome = await run.RunAsync(new RecordingPlugin());
+
+        outcome.ExitCode.Should().Be(0, outcome.Stdout);
+    }
+
+    [Fact]
+    public async Task Version_WithStdinOverOneMiB_ReturnsCode6()
+    {
+        var run = CniRun.For("VERSION", null);
+        run.Stdin = new byte[(2 * OneMiB) + 17];
+
+        var outcome = await run.RunAsync(new RecordingPlugin());
+
+        outcome.ShouldFailWith(CniErrorCode.DecodingFailure);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" \n\t ")]
+    [InlineData("not json")]
+    [InlineData("{")]
+    [InlineData("""{"cniVersion":"1.0.0",}""")]
+    [InlineData("""{"cniVersion":"1.0.0"} {"again":1}""")]
+    [InlineData("// comment\n{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"t\"}")]
+    [InlineData("""[{"cniVersion":"1.0.0"}]""")]
+    [InlineData("\"1.0.0\"")]
+    [InlineData("null")]
+    [InlineData("42")]
+    [InlineData("""{"cniVersion":"1.0.0","name":"n","type":"t","name":"other"}""")]
+    public async Task Add_WithUndecodableStdin_ReturnsCode6(string stdin)
+    {
+        var plugin = new RecordingPlugin();
+
+        var outcome = await CniRun.For("ADD", stdin).RunAsync(plugin);
+
+        outcome.ShouldFailWith(CniErrorCode.DecodingFailure);
+        outcome.Json["cniVersion"]!.GetValue<string>().Should().Be("1.1.0");
+        plugin.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Add_WithInvalidUtf8_ReturnsCode6()
+    {
+        var run = CniRun.For("ADD", null);
+        run.Stdin = [.. "{\"cniVersion\":\""u8, 0xC3, 0x28, .. "\"}"u8];
+
+        var outcome = await run.RunAsync(new RecordingPlugin());
+
+        outcome.ShouldFailWith(CniErrorCode.DecodingFailure);
+    }
+
+    public static TheoryData<string, JsonNode?> WrongTypes() => new()
+    {
+        { "cniVersion", 100 },
+        { "cniVersion", null },
+        { "cniVersion", new JsonArray("1.0.0") },
+        { "name", 5 },
+        { "name", null },
+        { "name", "-starts-with-dash" },
+        { "name", "" },
+        { "type", new JsonArray() },
+        { "type", null },
+        { "type", "" },
+        { "type", "../../bin/sh" },
+        { "prevResult", "{}" },
+        { "prevResult", new JsonArray() },
+        { "runtimeConfig", new JsonArray() },
+        { "runtimeConfig", true },
+        { "args", "cni" },
+        { "args", 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(WrongTypes))]
+    public async Task Add_WithWrongStandardKey_ReturnsCode7NamingTheKey(string key, JsonNode? value)
+    {
+        var plugin = new RecordingPlugin();
+
+        var outcome = await CniRun.For("ADD", TestConfigs.With(key, value)).RunAsync(plugin);
+
+        outcome.ShouldFailWith(CniErrorCode.InvalidNetworkConfig);
+        outcome.ErrorMessage.Should().StartWith(key);
+        plugin.Requests.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("cniVersion", "ADD")]
+    [InlineData("type", "ADD")]
+    [InlineData("name", "ADD")]
+    [InlineData("name", "DEL")]
+    [InlineData("name", "CHECK")]
+    [InlineData("cniVersion", "STATUS")]
+    [InlineData("type", "GC")]
+    public async Task Command_WithoutRequiredKey_ReturnsCode7(string key, string command)
+    {
+        var outcome = await CniRun.For(command, TestConfigs.Without(key, "1.1.0")).RunAsync(new RecordingPlugin());
+
+        outcome.ShouldFailWith(CniErrorCode.InvalidNetworkConfig);
+        outcome.ErrorMessage.Should().Be($"{key} is required");
+    }
+
+    [Theory]
+    [InlineData("STATUS")]
+    [InlineData("GC")]
+    public async Task StatusAndGc_WithoutName_Succeed(string command)
+    {
+        var plugin = new RecordingPlugin();
+
+        var outcome = await CniRun.For(command, TestConfigs.Without("name", "1.1.0")).RunAsync(plugin);
+
+        outcome.ShouldSucceedSilently();
+        plugin.Single.NetworkConfig.Name.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("prevResult")]
+    [InlineData("runtimeConfig")]
+    [InlineData("args")]
+    public async Task Del_WithNullOptionalObject_TreatsItAsAbsent(string key)
+    {
+        var plugin = new RecordingPlugin();
+
+        var outcome = await CniRun.For("DEL", TestConfigs.With(key, null)).RunAsync(plugin);
+
+        outcome.ShouldSucceedSilently();
+        plugin.Single.NetworkConfig.Raw.ContainsKey(key).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Add_KeepsStandardObjectsAndPluginKeys()
+    {
+        var config = TestConfigs.Object();
+        config["runtimeConfig"] = new JsonObject { ["mac"] = "02:00:00:00:00:01" };
+        config["args"] = new JsonObject { ["cni"] = new JsonObject { ["mirrors"] = new JsonArray("m1") } };
+        var plugin = new RecordingPlugin();
+
+        var outcome = await CniRun.For("ADD", config.ToJsonString()).RunAsync(plugin);
+
+        outcome.ExitCode.Should().Be(0);
+        var seen = plugin.Single.NetworkConfig;
+        JsonNode.DeepEquals(seen.Raw, config).Should().BeTrue();
+        JsonNode.DeepEquals(seen.RuntimeConfig, config["runtimeConfig"]).Should().BeTrue();
+        JsonNode.DeepEquals(seen.ArgsObject, config["args"]).Should().BeTrue();
+        seen.ArgsObject!["cni"]!["mirrors"]![0]!.GetValue<string>().Should().Be("m1");
+        JsonNode.DeepEquals(seen.PrevResult, config["prevResult"]).Should().BeTrue();
+        seen.ValidAttachments.Should().BeNull("only GC reads cni.dev/valid-attachments");
+    }
+
+    private static byte[] Padded(string json, int totalBytes)
+    {
+        byte[] body = Encoding.UTF8.GetBytes(json);
+        byte[] padded = new byte[totalBytes];
+        body.CopyTo(padded, 0);
+        padded.AsSpan(body.Length).Fill((byte)' ');
+        return padded;
+    }
+}
