@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -7,44 +7,51 @@ using System.Text.Json;
 namespace OvsMirror.Ovsdb;
 
 /// <summary>
-/// An RFC 7047 JSON-RPC connection to an OVSDB server over a unix or TCP stream socket. Replies are
-/// matched to requests by id, so calls may run concurrently; the server's "echo" requests (§4.1.11)
-/// are answered; every connect and call has a deadline.
+/// An RFC 7047 JSON-RPC connection to an OVSDB server (or to ovs-vswitchd's unixctl socket, which speaks
+/// the same framing) over a unix or TCP stream socket.
+/// <para>It is synchronous on purpose. A CNI plugin is a process of a few milliseconds that makes a
+/// handful of sequential calls; asynchronous sockets or timers start the thread pool and the socket
+/// engine, which costs more than the calls themselves (measured: ~3 ms of a ~10 ms NativeAOT run).
+/// Blocking sockets with poll(2)-based deadlines keep every call on the calling thread.</para>
+/// <para>Calls from several threads are serialized. Replies are matched by id, so a late reply to a call
+/// that timed out is skipped; the server's "echo" requests (§4.1.11) are answered while a call waits.</para>
 /// </summary>
-public sealed partial class OvsdbConnection : IAsyncDisposable
+public sealed class OvsdbConnection : IDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often a blocked call looks at its cancellation token.</summary>
+    private static readonly TimeSpan CancellationPollInterval = TimeSpan.FromMilliseconds(50);
+
     private readonly Socket _socket;
-    private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonDocument>> _pending = new();
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly CancellationTokenSource _closing = new();
-    private readonly Task _receiveLoop;
+    private readonly JsonMessageFramer _framer = new();
+    private readonly ArrayBufferWriter<byte> _request = new(1024);
+    private readonly Lock _gate = new();
     private long _nextId;
-    private volatile Exception? _closedBecause;
+    private OvsdbException? _broken;
 
     private OvsdbConnection(Socket socket, OvsdbEndpoint endpoint, TimeSpan callTimeout)
     {
         _socket = socket;
         Endpoint = endpoint;
         CallTimeout = callTimeout;
-        _receiveLoop = ReceiveLoopAsync();
     }
 
     public OvsdbEndpoint Endpoint { get; }
 
-    /// <summary>The deadline of each call made without an explicit one.</summary>
+    /// <summary>The deadline of each call.</summary>
     public TimeSpan CallTimeout { get; }
+
+    /// <summary>An absolute deadline (a <see cref="Stopwatch"/> timestamp) no call may pass, or null.</summary>
+    public long? Deadline { get; set; }
 
     /// <summary>Connects within <paramref name="timeout"/>; that is also the deadline of each later call.</summary>
     /// <exception cref="OvsdbConnectionException">Nothing listens there, or the connection was refused.</exception>
     /// <exception cref="OvsdbTimeoutException">The connect did not finish in time.</exception>
-    public static async Task<OvsdbConnection> ConnectAsync(OvsdbEndpoint endpoint, TimeSpan timeout,
-        CancellationToken cancellationToken = default)
+    public static OvsdbConnection Connect(OvsdbEndpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         Socket? socket = null;
         try
         {
@@ -56,44 +63,62 @@ public sealed partial class OvsdbConnection : IAsyncDisposable
             }
             else
             {
-                var address = IPAddress.TryParse(endpoint.Host, out var ip)
-                    ? ip
-                    : (await Dns.GetHostAddressesAsync(endpoint.Host, deadline.Token).ConfigureAwait(false))[0];
+                var address = IPAddress.TryParse(endpoint.Host, out var ip) ? ip : Dns.GetHostAddresses(endpoint.Host)[0];
                 socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 target = new IPEndPoint(address, endpoint.Port);
             }
 
-            await socket.ConnectAsync(target, deadline.Token).ConfigureAwait(false);
+            // A non-blocking connect bounded by poll(2): a full listen backlog (a stuck server) or an
+            // unanswered TCP SYN must not block past the deadline.
+            socket.Blocking = false;
+            try
+            {
+                socket.Connect(target);
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+            {
+                if (!WaitFor(socket, SelectMode.SelectWrite, deadline, cancellationToken))
+                {
+                    throw new OvsdbTimeoutException($"connect to {endpoint} did not complete within {timeout.TotalMilliseconds:0} ms");
+                }
+
+                var error = (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+                if (error != SocketError.Success)
+                {
+                    throw new SocketException((int)error);
+                }
+            }
+
+            socket.Blocking = true;
             return new OvsdbConnection(socket, endpoint, timeout);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            socket?.Dispose();
-            throw new OvsdbTimeoutException($"connect to {endpoint} did not complete within {timeout.TotalMilliseconds:0} ms");
         }
         catch (Exception e) when (e is SocketException or IOException or IndexOutOfRangeException)
         {
             socket?.Dispose();
             throw new OvsdbConnectionException($"cannot connect to {endpoint}: {e.Message}", e);
         }
+        catch
+        {
+            socket?.Dispose();
+            throw;
+        }
     }
 
-    public static Task<OvsdbConnection> ConnectAsync(OvsdbEndpoint endpoint, CancellationToken cancellationToken = default) =>
-        ConnectAsync(endpoint, DefaultTimeout, cancellationToken);
+    public static OvsdbConnection Connect(OvsdbEndpoint endpoint, CancellationToken cancellationToken = default) =>
+        Connect(endpoint, DefaultTimeout, cancellationToken);
 
     /// <summary>RFC 7047 §4.1.3 (transact). The result may hold failed operations: check it.</summary>
-    public async Task<TransactionResult> TransactAsync(Transaction transaction, CancellationToken cancellationToken = default)
+    public TransactionResult Transact(Transaction transaction, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        using var reply = await CallAsync("transact", transaction.WriteParams, cancellationToken).ConfigureAwait(false);
+        using var reply = Call("transact", transaction.WriteParams, cancellationToken);
         return TransactionResult.FromJson(reply.RootElement.GetProperty("result"), transaction);
     }
 
     /// <summary>RFC 7047 §4.1.1 (list_dbs).</summary>
-    public async Task<IReadOnlyList<string>> ListDatabasesAsync(CancellationToken cancellationToken = default)
+    public IReadOnlyList<string> ListDatabases(CancellationToken cancellationToken = default)
     {
-        using var reply = await CallAsync("list_dbs", static w => { w.WriteStartArray(); w.WriteEndArray(); },
-            cancellationToken).ConfigureAwait(false);
+        using var reply = Call("list_dbs", static w => { w.WriteStartArray(); w.WriteEndArray(); }, cancellationToken);
         var names = new List<string>();
         foreach (var name in reply.RootElement.GetProperty("result").EnumerateArray())
         {
@@ -104,46 +129,52 @@ public sealed partial class OvsdbConnection : IAsyncDisposable
     }
 
     /// <summary>RFC 7047 §4.1.2 (get_schema). Costly: keep it off hot paths.</summary>
-    public async Task<OvsdbSchema> GetSchemaAsync(string database, CancellationToken cancellationToken = default)
+    public OvsdbSchema GetSchema(string database, CancellationToken cancellationToken = default)
     {
-        using var reply = await CallAsync("get_schema", w =>
+        using var reply = Call("get_schema", w =>
         {
             w.WriteStartArray();
             w.WriteStringValue(database);
             w.WriteEndArray();
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
         return OvsdbSchema.FromJson(reply.RootElement.GetProperty("result"));
     }
 
     /// <summary>RFC 7047 §4.1.11 (echo): a liveness probe.</summary>
-    public async Task EchoAsync(CancellationToken cancellationToken = default)
+    public void Echo(CancellationToken cancellationToken = default)
     {
-        using var reply = await CallAsync("echo", static w =>
+        using var reply = Call("echo", static w =>
         {
             w.WriteStartArray();
             w.WriteStringValue("ovs-mirror");
             w.WriteEndArray();
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
     }
 
     /// <summary>
-    /// Sends one JSON-RPC request and waits for its reply within <see cref="CallTimeout"/>. The reply is
-    /// the whole response object; a non-null "error" is raised as <see cref="OvsdbRpcException"/>.
+    /// Sends one JSON-RPC request and waits for its reply within <see cref="CallTimeout"/> (and
+    /// <see cref="Deadline"/>). Returns the whole response object; a non-null "error" is raised as
+    /// <see cref="OvsdbRpcException"/>.
     /// </summary>
-    public async Task<JsonDocument> CallAsync(string method, Action<Utf8JsonWriter> writeParams,
-        CancellationToken cancellationToken = default)
+    /// <exception cref="OvsdbTimeoutException">No reply in time.</exception>
+    /// <exception cref="OvsdbConnectionException">The connection is closed or broke.</exception>
+    /// <exception cref="OvsdbProtocolException">The peer sent something that is not JSON-RPC.</exception>
+    public JsonDocument Call(string method, Action<Utf8JsonWriter> writeParams, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(writeParams);
-        ThrowIfClosed();
-        var id = Interlocked.Increment(ref _nextId);
-        var reply = new TaskCompletionSource<JsonDocument>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = reply;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(CallTimeout);
-        try
+        lock (_gate)
         {
-            var request = new ArrayBufferWriter<byte>(512);
-            using (var writer = new Utf8JsonWriter(request, OvsdbJson.WriterOptions))
+            ThrowIfBroken();
+            var start = Stopwatch.GetTimestamp();
+            var deadline = start + (long)(CallTimeout.TotalSeconds * Stopwatch.Frequency);
+            if (Deadline is { } overall && overall < deadline)
+            {
+                deadline = overall;
+            }
+
+            var id = ++_nextId;
+            _request.ResetWrittenCount();
+            using (var writer = new Utf8JsonWriter(_request, OvsdbJson.WriterOptions))
             {
                 // RFC 7047 §4: JSON-RPC 1.0 request {"method", "params", "id"}.
                 writer.WriteStartObject();
@@ -154,148 +185,111 @@ public sealed partial class OvsdbConnection : IAsyncDisposable
                 writer.WriteEndObject();
             }
 
-            await SendAsync(request.WrittenMemory, deadline.Token).ConfigureAwait(false);
-            var document = await reply.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
-            if (document.RootElement.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null)
+            Send(_request.WrittenSpan);
+            while (true)
+            {
+                while (NextMessage() is { } document)
+                {
+                    if (IsReplyTo(document, id))
+                    {
+                        return ThrowIfError(method, document);
+                    }
+                }
+
+                if (!WaitFor(_socket, SelectMode.SelectRead, deadline, cancellationToken))
+                {
+                    throw new OvsdbTimeoutException(
+                        $"{method} on {Endpoint} did not complete within {(deadline - start) * 1000.0 / Stopwatch.Frequency:0} ms");
+                }
+
+                Receive();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _broken ??= new OvsdbConnectionException($"connection to {Endpoint} was closed");
+            _socket.Dispose();
+        }
+    }
+
+    /// <summary>The next complete message already received, with the server's echo requests answered on the way.</summary>
+    private JsonDocument? NextMessage()
+    {
+        while (true)
+        {
+            JsonDocument document;
+            try
+            {
+                if (!_framer.TryReadMessage(out var message))
+                {
+                    return null;
+                }
+
+                // JsonDocument keeps the memory it parses: give it a copy the framer will not reuse.
+                document = JsonDocument.Parse(message.ToArray());
+            }
+            catch (Exception e) when (e is JsonException or OvsdbProtocolException)
+            {
+                throw Break(new OvsdbProtocolException($"{Endpoint} sent malformed JSON-RPC: {e.Message}", e));
+            }
+
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("method", out var method))
             {
                 using (document)
                 {
-                    throw ToRpcException(method, error);
+                    // RFC 7047 §4.1.11: answer the server's echo, or it drops the connection.
+                    if (method.ValueEquals("echo"u8) && root.TryGetProperty("id", out var echoId) && echoId.ValueKind != JsonValueKind.Null)
+                    {
+                        ReplyToEcho(root, echoId);
+                    }
                 }
+
+                // Notifications ("update", "locked", ...) belong to features this client does not use.
+                continue;
+            }
+
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                document.Dispose();
+                throw Break(new OvsdbProtocolException("a JSON-RPC message must be an object"));
             }
 
             return document;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            ThrowIfClosed();
-            throw new OvsdbTimeoutException(
-                $"{method} on {Endpoint} did not complete within {CallTimeout.TotalMilliseconds:0} ms");
-        }
-        finally
-        {
-            _pending.TryRemove(id, out _);
-        }
     }
 
-    public async ValueTask DisposeAsync()
+    private static bool IsReplyTo(JsonDocument document, long id)
     {
-        Close(new OvsdbConnectionException($"connection to {Endpoint} was closed"));
-        try
+        if (document.RootElement.TryGetProperty("id", out var replyId) && replyId.ValueKind == JsonValueKind.Number &&
+            replyId.TryGetInt64(out var number) && number == id)
         {
-            await _receiveLoop.ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OvsdbException or SocketException or ObjectDisposedException or OperationCanceledException)
-        {
-            // The loop already recorded why it ended; nothing is waiting for it any more.
+            return true;
         }
 
-        _closing.Dispose();
-        _writeLock.Dispose();
+        // A reply to an earlier call that gave up waiting: skip it.
+        document.Dispose();
+        return false;
     }
 
-    private async Task SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    private static JsonDocument ThrowIfError(string method, JsonDocument document)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            while (!data.IsEmpty)
-            {
-                var sent = await _socket.SendAsync(data, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-                data = data[sent..];
-            }
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            var failure = new OvsdbConnectionException($"connection to {Endpoint} failed while sending: {e.Message}", e);
-            Close(failure);
-            throw failure;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
-    private async Task ReceiveLoopAsync()
-    {
-        await Task.Yield();
-        var framer = new JsonMessageFramer();
-        try
-        {
-            while (true)
-            {
-                var received = await _socket.ReceiveAsync(framer.GetWriteBuffer(), SocketFlags.None, _closing.Token)
-                    .ConfigureAwait(false);
-                if (received == 0)
-                {
-                    Close(new OvsdbConnectionException($"{Endpoint} closed the connection"));
-                    return;
-                }
-
-                framer.Advance(received);
-                while (framer.TryReadMessage(out var message))
-                {
-                    // JsonDocument keeps the memory it parses: give it a copy the framer will not reuse.
-                    var document = JsonDocument.Parse(message.ToArray());
-                    await DispatchAsync(document).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
-        {
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
-        {
-            Close(new OvsdbConnectionException($"connection to {Endpoint} failed: {e.Message}", e));
-        }
-        catch (Exception e) when (e is JsonException or OvsdbProtocolException)
-        {
-            Close(new OvsdbProtocolException($"{Endpoint} sent malformed JSON-RPC: {e.Message}", e));
-        }
-    }
-
-    private async Task DispatchAsync(JsonDocument document)
-    {
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            document.Dispose();
-            throw new OvsdbProtocolException("a JSON-RPC message must be an object");
-        }
-
-        if (root.TryGetProperty("method", out var method))
+        if (document.RootElement.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null)
         {
             using (document)
             {
-                // RFC 7047 §4.1.11: answer the server's echo, or it drops the connection.
-                if (method.ValueEquals("echo"u8) && root.TryGetProperty("id", out var echoId) &&
-                    echoId.ValueKind != JsonValueKind.Null)
-                {
-                    await ReplyToEchoAsync(root, echoId).ConfigureAwait(false);
-                }
+                throw ToRpcException(method, error);
             }
-
-            // Notifications ("update", "locked", ...) belong to features this client does not use.
-            return;
         }
 
-        if (root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number &&
-            id.TryGetInt64(out var number) && _pending.TryRemove(number, out var waiter))
-        {
-            if (!waiter.TrySetResult(document))
-            {
-                document.Dispose();
-            }
-
-            return;
-        }
-
-        // A reply nobody waits for any more (its caller timed out): drop it.
-        document.Dispose();
+        return document;
     }
 
-    private async Task ReplyToEchoAsync(JsonElement request, JsonElement id)
+    private void ReplyToEcho(JsonElement request, JsonElement id)
     {
         var reply = new ArrayBufferWriter<byte>(128);
         using (var writer = new Utf8JsonWriter(reply, OvsdbJson.WriterOptions))
@@ -318,44 +312,81 @@ public sealed partial class OvsdbConnection : IAsyncDisposable
             writer.WriteEndObject();
         }
 
+        Send(reply.WrittenSpan);
+    }
+
+    private void Send(ReadOnlySpan<byte> data)
+    {
         try
         {
-            await SendAsync(reply.WrittenMemory, _closing.Token).ConfigureAwait(false);
+            while (!data.IsEmpty)
+            {
+                data = data[_socket.Send(data, SocketFlags.None)..];
+            }
         }
-        catch (OvsdbConnectionException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            // SendAsync already closed the connection and failed the callers.
+            throw Break(new OvsdbConnectionException($"connection to {Endpoint} failed while sending: {e.Message}", e));
         }
     }
 
-    private void Close(Exception reason)
+    private void Receive()
     {
-        if (_closedBecause is not null)
-        {
-            return;
-        }
-
-        _closedBecause = reason;
+        int received;
         try
         {
-            _closing.Cancel();
+            received = _socket.Receive(_framer.GetWriteBuffer().Span, SocketFlags.None);
         }
-        catch (ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
+            throw Break(new OvsdbConnectionException($"connection to {Endpoint} failed: {e.Message}", e));
         }
 
+        if (received == 0)
+        {
+            throw Break(new OvsdbConnectionException($"{Endpoint} closed the connection"));
+        }
+
+        _framer.Advance(received);
+    }
+
+    /// <summary>poll(2) until the socket is ready, the deadline passes (false) or the token is cancelled.</summary>
+    private static bool WaitFor(Socket socket, SelectMode mode, long deadline, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var remaining = RemainingMs(deadline);
+            if (remaining <= 0)
+            {
+                return socket.Poll(0, mode);
+            }
+
+            var slice = cancellationToken.CanBeCanceled ? Math.Min(remaining, CancellationPollInterval.TotalMilliseconds) : remaining;
+            if (socket.Poll(TimeSpan.FromMilliseconds(slice), mode))
+            {
+                return true;
+            }
+        }
+    }
+
+    private static double RemainingMs(long deadline) =>
+        (deadline - Stopwatch.GetTimestamp()) * 1000.0 / Stopwatch.Frequency;
+
+    private OvsdbException Break(OvsdbException reason)
+    {
+        _broken ??= reason;
         _socket.Dispose();
-        foreach (var pending in _pending)
-        {
-            pending.Value.TrySetException(reason);
-        }
+        return reason;
     }
 
-    private void ThrowIfClosed()
+    private void ThrowIfBroken()
     {
-        if (_closedBecause is { } reason)
+        if (_broken is { } reason)
         {
-            throw reason is OvsdbException ovsdb ? ovsdb : new OvsdbConnectionException(reason.Message, reason);
+            throw reason is OvsdbProtocolException
+                ? new OvsdbProtocolException(reason.Message, reason)
+                : new OvsdbConnectionException(reason.Message, reason);
         }
     }
 

@@ -21,7 +21,7 @@ public sealed class OvsdbServerIntegrationTests
             await sandbox.AddPortOnlyAsync("br1", port);
         }
 
-        var connection = await OvsdbConnection.ConnectAsync(OvsdbEndpoint.Parse(sandbox.DbEndpoint), Deadline);
+        var connection = OvsdbConnection.Connect(OvsdbEndpoint.Parse(sandbox.DbEndpoint), Deadline);
         return (sandbox, connection);
     }
 
@@ -38,17 +38,17 @@ public sealed class OvsdbServerIntegrationTests
     {
         var (sandbox, connection) = await StartAsync("p1");
         await using var _ = sandbox;
-        await using var __ = connection;
+        using var __ = connection;
         var port = await PortUuidAsync(sandbox, "p1");
 
-        var result = (await connection.TransactAsync(CreateIfAbsent("m1", port))).ThrowIfAnyFailed();
+        var result = (connection.Transact(CreateIfAbsent("m1", port))).ThrowIfAnyFailed();
 
         var mirror = result[1].Uuid!.Value;
         (await sandbox.VsctlAsync("get", "Bridge", "br1", "mirrors")).Trim().Should().Be($"[{mirror}]");
         (await sandbox.VsctlAsync("get", "Mirror", "m1", "select_src_port")).Trim().Should().Be($"[{port}]");
 
         // And read back through the client: the one-element set comes as a bare atom.
-        var read = (await connection.TransactAsync(new Transaction("Open_vSwitch")
+        var read = (connection.Transact(new Transaction("Open_vSwitch")
             .Select("Mirror", Where.Uuid(mirror), "select_src_port", "name"))).ThrowIfAnyFailed();
         read[0].Rows.Should().ContainSingle().Which.GetAtoms("select_src_port").Single().AsUuid().Should().Be(port);
     }
@@ -58,9 +58,9 @@ public sealed class OvsdbServerIntegrationTests
     {
         var (sandbox, connection) = await StartAsync();
         await using var _ = sandbox;
-        await using var __ = connection;
+        using var __ = connection;
 
-        var result = (await connection.TransactAsync(new Transaction("Open_vSwitch")
+        var result = (connection.Transact(new Transaction("Open_vSwitch")
             .Insert("Mirror", new OvsdbRow().Set("name", "orphan")))).ThrowIfAnyFailed();
 
         result[0].Uuid.Should().NotBeNull("the insert itself succeeded");
@@ -73,12 +73,12 @@ public sealed class OvsdbServerIntegrationTests
     {
         var (sandbox, connection) = await StartAsync("p1", "p2");
         await using var _ = sandbox;
-        await using var __ = connection;
+        using var __ = connection;
         var p1 = await PortUuidAsync(sandbox, "p1");
         var p2 = await PortUuidAsync(sandbox, "p2");
 
-        var first = await connection.TransactAsync(CreateIfAbsent("m1", p1));
-        var second = await connection.TransactAsync(CreateIfAbsent("m1", p2));
+        var first = connection.Transact(CreateIfAbsent("m1", p1));
+        var second = connection.Transact(CreateIfAbsent("m1", p2));
 
         first.Committed.Should().BeTrue();
         var failure = second.FirstFailure!;
@@ -113,19 +113,28 @@ public sealed class OvsdbServerIntegrationTests
         }
 
         var endpoint = OvsdbEndpoint.Parse(sandbox.DbEndpoint);
-        var connections = await Task.WhenAll(ports.Select(_ => OvsdbConnection.ConnectAsync(endpoint, Deadline)));
+        var connections = ports.Select(_ => OvsdbConnection.Connect(endpoint, Deadline)).ToArray();
         try
         {
-            // All 50 connected first, then released at once, so the requests meet in the server.
-            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var calls = connections.Select(async (connection, i) =>
+            // All 50 connected first, each on its own thread, then released by one barrier, so the
+            // requests meet in the server.
+            using var barrier = new Barrier(connections.Length);
+            var results = new TransactionResult[connections.Length];
+            var threads = connections.Select((connection, i) => new Thread(() =>
             {
-                await gate.Task;
-                return await connection.TransactAsync(new Transaction("Open_vSwitch").Mutate("Mirror", Where.Eq("name", "m1"),
+                barrier.SignalAndWait();
+                results[i] = connection.Transact(new Transaction("Open_vSwitch").Mutate("Mirror", Where.Eq("name", "m1"),
                     Mutation.Insert("select_src_port", OvsdbAtom.FromUuid(uuids[ports[i]]))));
-            }).ToArray();
-            gate.SetResult();
-            var results = await Task.WhenAll(calls);
+            })).ToArray();
+            foreach (var thread in threads)
+            {
+                thread.Start();
+            }
+
+            foreach (var thread in threads)
+            {
+                thread.Join();
+            }
 
             results.Should().OnlyContain(r => r.Committed && r[0].Count == 1);
         }
@@ -133,7 +142,7 @@ public sealed class OvsdbServerIntegrationTests
         {
             foreach (var connection in connections)
             {
-                await connection.DisposeAsync();
+                connection.Dispose();
             }
         }
 
@@ -146,15 +155,15 @@ public sealed class OvsdbServerIntegrationTests
     public async Task CallToAPausedServer_FailsWithinItsDeadline()
     {
         await using var sandbox = await OvsSandbox.StartAsync(withVswitchd: false);
-        await using var connection = await OvsdbConnection.ConnectAsync(OvsdbEndpoint.Parse(sandbox.DbEndpoint), TimeSpan.FromMilliseconds(500));
+        using var connection = OvsdbConnection.Connect(OvsdbEndpoint.Parse(sandbox.DbEndpoint), TimeSpan.FromMilliseconds(500));
         sandbox.Pause();
         try
         {
             var clock = Stopwatch.StartNew();
 
-            var act = () => connection.TransactAsync(new Transaction("Open_vSwitch").Select("Bridge", Where.All));
+            var act = () => connection.Transact(new Transaction("Open_vSwitch").Select("Bridge", Where.All));
 
-            (await act.Should().ThrowAsync<OvsdbTimeoutException>()).WithMessage("*within 500 ms*");
+            act.Should().Throw<OvsdbTimeoutException>().WithMessage("*within 500 ms*");
             clock.Elapsed.Should().BeLessThan(TimeSpan.FromMilliseconds(1500));
         }
         finally
@@ -170,9 +179,9 @@ public sealed class OvsdbServerIntegrationTests
         await sandbox.StopOvsdbServerAsync();
         var clock = Stopwatch.StartNew();
 
-        var act = () => OvsdbConnection.ConnectAsync(OvsdbEndpoint.Parse(sandbox.DbEndpoint), Deadline);
+        var act = () => OvsdbConnection.Connect(OvsdbEndpoint.Parse(sandbox.DbEndpoint), Deadline);
 
-        await act.Should().ThrowAsync<OvsdbConnectionException>();
+        act.Should().Throw<OvsdbConnectionException>();
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(1));
     }
 
@@ -180,13 +189,13 @@ public sealed class OvsdbServerIntegrationTests
     public async Task CallInFlightWhenTheServerStops_FailsAsAConnectionError()
     {
         await using var sandbox = await OvsSandbox.StartAsync(withVswitchd: false);
-        await using var connection = await OvsdbConnection.ConnectAsync(OvsdbEndpoint.Parse(sandbox.DbEndpoint), Deadline);
-        await connection.EchoAsync();
+        using var connection = OvsdbConnection.Connect(OvsdbEndpoint.Parse(sandbox.DbEndpoint), Deadline);
+        connection.Echo();
 
         await sandbox.StopOvsdbServerAsync();
-        var act = () => connection.EchoAsync();
+        var act = () => connection.Echo();
 
-        await act.Should().ThrowAsync<OvsdbConnectionException>();
+        act.Should().Throw<OvsdbConnectionException>();
     }
 
     [OvsFact]
@@ -194,9 +203,9 @@ public sealed class OvsdbServerIntegrationTests
     {
         var (sandbox, connection) = await StartAsync();
         await using var _ = sandbox;
-        await using var __ = connection;
+        using var __ = connection;
 
-        var result = await connection.TransactAsync(new Transaction("Open_vSwitch").Insert("Bridge",
+        var result = connection.Transact(new Transaction("Open_vSwitch").Insert("Bridge",
             new OvsdbRow().Set("name", "brX").Set("ports", OvsdbSet.Of(OvsdbAtom.FromUuid(Guid.NewGuid())))));
 
         var failure = result.FirstFailure!;
@@ -210,11 +219,11 @@ public sealed class OvsdbServerIntegrationTests
     {
         var (sandbox, connection) = await StartAsync();
         await using var _ = sandbox;
-        await using var __ = connection;
+        using var __ = connection;
 
-        var act = () => connection.TransactAsync(new Transaction("Nope").Comment("x"));
+        var act = () => connection.Transact(new Transaction("Nope").Comment("x"));
 
-        (await act.Should().ThrowAsync<OvsdbRpcException>()).Which.Error.Should().Be(OvsdbErrors.UnknownDatabase);
+        act.Should().Throw<OvsdbRpcException>().Which.Error.Should().Be(OvsdbErrors.UnknownDatabase);
     }
 
     [OvsFact]
@@ -222,10 +231,10 @@ public sealed class OvsdbServerIntegrationTests
     {
         var (sandbox, connection) = await StartAsync();
         await using var _ = sandbox;
-        await using var __ = connection;
+        using var __ = connection;
 
-        (await connection.ListDatabasesAsync()).Should().Contain("Open_vSwitch");
-        var schema = await connection.GetSchemaAsync("Open_vSwitch");
+        connection.ListDatabases().Should().Contain("Open_vSwitch");
+        var schema = connection.GetSchema("Open_vSwitch");
         schema.Name.Should().Be("Open_vSwitch");
         schema.Version.Should().MatchRegex(@"^\d+\.\d+\.\d+$");
         schema.HasColumn("Mirror", "select_src_port").Should().BeTrue();
