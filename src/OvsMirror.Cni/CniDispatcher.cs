@@ -40,8 +40,9 @@ public sealed class CniDispatcher
     /// Runs the command named by CNI_COMMAND. Returns the exit status: 0 on success, 1 after writing an error.
     /// A <see cref="CniException"/> keeps its code; cancellation (the deadline) and timeouts are code 11;
     /// anything else is code 999 with the exception's message.
+    /// Synchronous, like the plugin it calls: no task, timer or thread-pool work is started here.
     /// </summary>
-    public async Task<int> RunAsync(ICniPlugin plugin, CancellationToken cancellationToken)
+    public int Run(ICniPlugin plugin, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plugin);
         string version = CniVersion.Latest;
@@ -82,20 +83,20 @@ public sealed class CniDispatcher
             switch (command)
             {
                 case CniCommand.Add:
-                    var result = await plugin.AddAsync(request, cancellationToken).ConfigureAwait(false);
+                    var result = plugin.Add(request, cancellationToken);
                     WriteAddResult(result, config);
                     break;
                 case CniCommand.Del:
-                    await plugin.DelAsync(request, cancellationToken).ConfigureAwait(false);
+                    plugin.Del(request, cancellationToken);
                     break;
                 case CniCommand.Check:
-                    await plugin.CheckAsync(request, cancellationToken).ConfigureAwait(false);
+                    plugin.Check(request, cancellationToken);
                     break;
                 case CniCommand.Status:
-                    await plugin.StatusAsync(request, cancellationToken).ConfigureAwait(false);
+                    plugin.Status(request, cancellationToken);
                     break;
                 case CniCommand.Gc:
-                    await plugin.GcAsync(request, cancellationToken).ConfigureAwait(false);
+                    plugin.Gc(request, cancellationToken);
                     break;
                 default:
                     throw new InvalidOperationException($"no handler for {commandName}");

@@ -7,11 +7,11 @@ public sealed class CniArgsTests
         "IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=web-0;K8S_POD_INFRA_CONTAINER_ID=3f6940ab;K8S_POD_UID=0d4c-11ee";
 
     [Fact]
-    public async Task Add_WithKubeletArgs_KeepsEveryPairInOrder()
+    public void Add_WithKubeletArgs_KeepsEveryPairInOrder()
     {
         var plugin = new RecordingPlugin();
 
-        var outcome = await CniRun.For("ADD", TestConfigs.Json()).With("CNI_ARGS", KubeletArgs + ";VENDOR_X=y").RunAsync(plugin);
+        var outcome = CniRun.For("ADD", TestConfigs.Json()).With("CNI_ARGS", KubeletArgs + ";VENDOR_X=y").Run(plugin);
 
         outcome.ExitCode.Should().Be(0);
         var args = plugin.Single.Args;
@@ -22,11 +22,11 @@ public sealed class CniArgsTests
     }
 
     [Fact]
-    public async Task Add_WithoutCniArgs_GivesEmptyArgs()
+    public void Add_WithoutCniArgs_GivesEmptyArgs()
     {
         var plugin = new RecordingPlugin();
 
-        await CniRun.For("ADD", TestConfigs.Json()).RunAsync(plugin);
+        CniRun.For("ADD", TestConfigs.Json()).Run(plugin);
 
         plugin.Single.Args.Should().BeEmpty();
     }
@@ -35,11 +35,11 @@ public sealed class CniArgsTests
     [InlineData("K8S_POD_NAME")]
     [InlineData("A=1;B")]
     [InlineData("A=1;;B;")]
-    public async Task Add_WithPairWithoutEquals_ReturnsCode4(string value)
+    public void Add_WithPairWithoutEquals_ReturnsCode4(string value)
     {
         var plugin = new RecordingPlugin();
 
-        var outcome = await CniRun.For("ADD", TestConfigs.Json()).With("CNI_ARGS", value).RunAsync(plugin);
+        var outcome = CniRun.For("ADD", TestConfigs.Json()).With("CNI_ARGS", value).Run(plugin);
 
         outcome.ShouldFailWith(CniErrorCode.InvalidEnvironmentVariables);
         outcome.ErrorMessage.Should().StartWith("CNI_ARGS");

@@ -64,7 +64,7 @@ internal sealed class CniRun
         return this;
     }
 
-    public async Task<CniOutcome> RunAsync(ICniPlugin plugin, CancellationToken cancellationToken = default)
+    public CniOutcome Run(ICniPlugin plugin, CancellationToken cancellationToken = default)
     {
         using var stdin = new MemoryStream(Stdin, writable: false);
         using var stdout = new MemoryStream();
@@ -77,7 +77,7 @@ internal sealed class CniRun
             stderr,
             ProgramName);
 
-        int exitCode = await dispatcher.RunAsync(plugin, cancellationToken);
+        int exitCode = dispatcher.Run(plugin, cancellationToken);
         return new CniOutcome(exitCode, Encoding.UTF8.GetString(stdout.ToArray()), stderr.ToString());
     }
 }

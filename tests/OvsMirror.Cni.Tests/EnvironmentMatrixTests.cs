@@ -30,11 +30,11 @@ public sealed class EnvironmentMatrixTests
 
     [Theory]
     [MemberData(nameof(Matrix))]
-    public async Task Command_WithoutVariable_FailsWithCode4OnlyWhenRequired(string command, string variable, bool required)
+    public void Command_WithoutVariable_FailsWithCode4OnlyWhenRequired(string command, string variable, bool required)
     {
         var plugin = new RecordingPlugin();
 
-        var outcome = await CniRun.WithEveryVariable(command, TestConfigs.Json("1.1.0")).Without(variable).RunAsync(plugin);
+        var outcome = CniRun.WithEveryVariable(command, TestConfigs.Json("1.1.0")).Without(variable).Run(plugin);
 
         if (required)
         {
@@ -51,29 +51,29 @@ public sealed class EnvironmentMatrixTests
 
     [Theory]
     [MemberData(nameof(Matrix))]
-    public async Task Command_WithVariableSetEmpty_TreatsItAsMissing(string command, string variable, bool required)
+    public void Command_WithVariableSetEmpty_TreatsItAsMissing(string command, string variable, bool required)
     {
-        var outcome = await CniRun.WithEveryVariable(command, TestConfigs.Json("1.1.0")).With(variable, "").RunAsync(new RecordingPlugin());
+        var outcome = CniRun.WithEveryVariable(command, TestConfigs.Json("1.1.0")).With(variable, "").Run(new RecordingPlugin());
 
         outcome.ExitCode.Should().Be(required ? 1 : 0, outcome.Stdout);
     }
 
     [Fact]
-    public async Task Add_WithoutContainerId_ReturnsCode4NamingTheVariable()
+    public void Add_WithoutContainerId_ReturnsCode4NamingTheVariable()
     {
-        var outcome = await CniRun.For("ADD", TestConfigs.Json()).Without("CNI_CONTAINERID").RunAsync(new RecordingPlugin());
+        var outcome = CniRun.For("ADD", TestConfigs.Json()).Without("CNI_CONTAINERID").Run(new RecordingPlugin());
 
         outcome.ShouldFailWith(CniErrorCode.InvalidEnvironmentVariables);
         outcome.ErrorMessage.Should().Be("CNI_CONTAINERID is required for ADD");
     }
 
     [Fact]
-    public async Task Version_WithOnlyCniCommand_Succeeds()
+    public void Version_WithOnlyCniCommand_Succeeds()
     {
         var run = CniRun.For("VERSION", null);
         run.Env.Keys.Should().Equal("CNI_COMMAND");
 
-        var outcome = await run.RunAsync(new RecordingPlugin());
+        var outcome = run.Run(new RecordingPlugin());
 
         outcome.ExitCode.Should().Be(0);
     }
@@ -81,11 +81,11 @@ public sealed class EnvironmentMatrixTests
     [Theory]
     [InlineData("STATUS")]
     [InlineData("GC")]
-    public async Task StatusAndGc_WithoutAttachmentVariables_Succeed(string command)
+    public void StatusAndGc_WithoutAttachmentVariables_Succeed(string command)
     {
         var plugin = new RecordingPlugin();
 
-        var outcome = await CniRun.For(command, TestConfigs.Json("1.1.0")).RunAsync(plugin);
+        var outcome = CniRun.For(command, TestConfigs.Json("1.1.0")).Run(plugin);
 
         outcome.ShouldSucceedSilently();
         plugin.Single.ContainerId.Should().BeEmpty();
@@ -93,24 +93,24 @@ public sealed class EnvironmentMatrixTests
     }
 
     [Fact]
-    public async Task Del_WithoutNetns_PassesNullNetns()
+    public void Del_WithoutNetns_PassesNullNetns()
     {
         var plugin = new RecordingPlugin();
 
-        var outcome = await CniRun.For("DEL", TestConfigs.Json()).Without("CNI_NETNS").RunAsync(plugin);
+        var outcome = CniRun.For("DEL", TestConfigs.Json()).Without("CNI_NETNS").Run(plugin);
 
         outcome.ShouldSucceedSilently();
         plugin.Single.Netns.Should().BeNull();
     }
 
     [Fact]
-    public async Task Add_PassesEveryParameterToThePlugin()
+    public void Add_PassesEveryParameterToThePlugin()
     {
         var plugin = new RecordingPlugin();
         var run = CniRun.For("ADD", TestConfigs.Json());
         run.ProgramName = "/opt/cni/bin/ovs-mirror-producer";
 
-        var outcome = await run.RunAsync(plugin);
+        var outcome = run.Run(plugin);
 
         outcome.ExitCode.Should().Be(0);
         var request = plugin.Single;
@@ -129,7 +129,7 @@ public sealed class EnvironmentMatrixTests
     [Theory]
     [InlineData(null)]
     [InlineData("")]
-    public async Task MissingCniCommand_ReturnsCode4(string? value)
+    public void MissingCniCommand_ReturnsCode4(string? value)
     {
         var run = CniRun.For("ADD", TestConfigs.Json());
         if (value is null)
@@ -141,7 +141,7 @@ public sealed class EnvironmentMatrixTests
             run.With("CNI_COMMAND", value);
         }
 
-        var outcome = await run.RunAsync(new RecordingPlugin());
+        var outcome = run.Run(new RecordingPlugin());
 
         outcome.ShouldFailWith(CniErrorCode.InvalidEnvironmentVariables);
         outcome.ErrorMessage.Should().Contain("CNI_COMMAND");
@@ -151,9 +151,9 @@ public sealed class EnvironmentMatrixTests
     [InlineData("add")]
     [InlineData("UPDATE")]
     [InlineData("ADD ")]
-    public async Task UnknownCniCommand_ReturnsCode4(string value)
+    public void UnknownCniCommand_ReturnsCode4(string value)
     {
-        var outcome = await CniRun.For("ADD", TestConfigs.Json()).With("CNI_COMMAND", value).RunAsync(new RecordingPlugin());
+        var outcome = CniRun.For("ADD", TestConfigs.Json()).With("CNI_COMMAND", value).Run(new RecordingPlugin());
 
         outcome.ShouldFailWith(CniErrorCode.InvalidEnvironmentVariables);
         outcome.ErrorMessage.Should().Contain("CNI_COMMAND");
@@ -165,9 +165,9 @@ public sealed class EnvironmentMatrixTests
     [InlineData("has space")]
     [InlineData("has/slash")]
     [InlineData("ünicode")]
-    public async Task Add_WithMalformedContainerId_ReturnsCode4NamingTheVariable(string containerId)
+    public void Add_WithMalformedContainerId_ReturnsCode4NamingTheVariable(string containerId)
     {
-        var outcome = await CniRun.For("ADD", TestConfigs.Json()).With("CNI_CONTAINERID", containerId).RunAsync(new RecordingPlugin());
+        var outcome = CniRun.For("ADD", TestConfigs.Json()).With("CNI_CONTAINERID", containerId).Run(new RecordingPlugin());
 
         outcome.ShouldFailWith(CniErrorCode.InvalidEnvironmentVariables);
         outcome.ErrorMessage.Should().StartWith("CNI_CONTAINERID");
@@ -181,9 +181,9 @@ public sealed class EnvironmentMatrixTests
     [InlineData("eth 0")]
     [InlineData("eth\t0")]
     [InlineData("sixteen-chars-xx")]
-    public async Task Add_WithMalformedIfName_ReturnsCode4NamingTheVariable(string ifName)
+    public void Add_WithMalformedIfName_ReturnsCode4NamingTheVariable(string ifName)
     {
-        var outcome = await CniRun.For("ADD", TestConfigs.Json()).With("CNI_IFNAME", ifName).RunAsync(new RecordingPlugin());
+        var outcome = CniRun.For("ADD", TestConfigs.Json()).With("CNI_IFNAME", ifName).Run(new RecordingPlugin());
 
         outcome.ShouldFailWith(CniErrorCode.InvalidEnvironmentVariables);
         outcome.ErrorMessage.Should().StartWith("CNI_IFNAME");

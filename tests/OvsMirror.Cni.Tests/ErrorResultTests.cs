@@ -6,14 +6,14 @@ namespace OvsMirror.Cni.Tests;
 public sealed class ErrorResultTests
 {
     [Fact]
-    public async Task Error_WithoutDetails_HasExactlyCniVersionCodeAndMsg()
+    public void Error_WithoutDetails_HasExactlyCniVersionCodeAndMsg()
     {
         var plugin = new RecordingPlugin
         {
             Behavior = (_, _) => throw new CniException(CniErrorCode.UnknownContainer, "no such container"),
         };
 
-        var outcome = await CniRun.For("CHECK", TestConfigs.Json("0.4.0")).RunAsync(plugin);
+        var outcome = CniRun.For("CHECK", TestConfigs.Json("0.4.0")).Run(plugin);
 
         outcome.ExitCode.Should().Be(1);
         var expected = new JsonObject { ["cniVersion"] = "0.4.0", ["code"] = 3, ["msg"] = "no such container" };
@@ -22,14 +22,14 @@ public sealed class ErrorResultTests
     }
 
     [Fact]
-    public async Task Error_WithDetails_HasExactlyFourKeys()
+    public void Error_WithDetails_HasExactlyFourKeys()
     {
         var plugin = new RecordingPlugin
         {
             Behavior = (_, _) => throw new CniException(CniErrorCode.PluginNotAvailable, "OVSDB is unreachable", "unix:/run/openvswitch/db.sock: connection refused"),
         };
 
-        var outcome = await CniRun.For("STATUS", TestConfigs.Json("1.1.0")).RunAsync(plugin);
+        var outcome = CniRun.For("STATUS", TestConfigs.Json("1.1.0")).Run(plugin);
 
         outcome.ExitCode.Should().Be(1);
         var expected = new JsonObject
@@ -46,46 +46,46 @@ public sealed class ErrorResultTests
     [InlineData("0.3.0")]
     [InlineData("0.3.1")]
     [InlineData("1.0.0")]
-    public async Task Error_AfterConfigIsRead_CarriesTheRequestVersion(string version)
+    public void Error_AfterConfigIsRead_CarriesTheRequestVersion(string version)
     {
-        var outcome = await CniRun.For("ADD", TestConfigs.Json(version)).Without("CNI_IFNAME").RunAsync(new RecordingPlugin());
+        var outcome = CniRun.For("ADD", TestConfigs.Json(version)).Without("CNI_IFNAME").Run(new RecordingPlugin());
 
         outcome.ShouldFailWith(CniErrorCode.InvalidEnvironmentVariables);
         outcome.Json["cniVersion"]!.GetValue<string>().Should().Be(version);
     }
 
     [Fact]
-    public async Task Error_BeforeConfigIsRead_CarriesLatestVersion()
+    public void Error_BeforeConfigIsRead_CarriesLatestVersion()
     {
-        var outcome = await CniRun.For("ADD", TestConfigs.Json("0.3.1")).Without("CNI_COMMAND").RunAsync(new RecordingPlugin());
+        var outcome = CniRun.For("ADD", TestConfigs.Json("0.3.1")).Without("CNI_COMMAND").Run(new RecordingPlugin());
 
         outcome.ShouldFailWith(CniErrorCode.InvalidEnvironmentVariables);
         outcome.Json["cniVersion"]!.GetValue<string>().Should().Be("1.1.0");
     }
 
     [Fact]
-    public async Task Error_KeepsQuotesAndNonAsciiReadable()
+    public void Error_KeepsQuotesAndNonAsciiReadable()
     {
         var plugin = new RecordingPlugin
         {
             Behavior = (_, _) => throw new CniException(CniErrorCode.InvalidNetworkConfig, "mirrors[0].name \"ü\" <bad>"),
         };
 
-        var outcome = await CniRun.For("DEL", TestConfigs.Json()).RunAsync(plugin);
+        var outcome = CniRun.For("DEL", TestConfigs.Json()).Run(plugin);
 
         outcome.ErrorMessage.Should().Be("mirrors[0].name \"ü\" <bad>");
         outcome.Stdout.Should().Contain("ü").And.Contain("<bad>");
     }
 
     [Fact]
-    public async Task Error_IsLoggedToStderr()
+    public void Error_IsLoggedToStderr()
     {
         var plugin = new RecordingPlugin
         {
             Behavior = (_, _) => throw new CniException(CniErrorCode.TryAgainLater, "OVSDB did not answer"),
         };
 
-        var outcome = await CniRun.For("DEL", TestConfigs.Json()).RunAsync(plugin);
+        var outcome = CniRun.For("DEL", TestConfigs.Json()).Run(plugin);
 
         outcome.Stderr.Should().Contain("ovs-mirror: DEL: error 11: OVSDB did not answer");
     }
@@ -95,9 +95,9 @@ public sealed class ErrorResultTests
     [InlineData("CHECK")]
     [InlineData("STATUS")]
     [InlineData("GC")]
-    public async Task NonAddCommand_OnSuccess_PrintsNothing(string command)
+    public void NonAddCommand_OnSuccess_PrintsNothing(string command)
     {
-        var outcome = await CniRun.For(command, TestConfigs.Json("1.1.0")).RunAsync(new RecordingPlugin());
+        var outcome = CniRun.For(command, TestConfigs.Json("1.1.0")).Run(new RecordingPlugin());
 
         outcome.ShouldSucceedSilently();
         outcome.Stderr.Should().BeEmpty();

@@ -4,11 +4,11 @@ namespace OvsMirror.Cni.Tests;
 public sealed class ExceptionMappingTests
 {
     [Fact]
-    public async Task Add_WhenPluginThrowsUnexpectedException_ReturnsCode999WithItsMessage()
+    public void Add_WhenPluginThrowsUnexpectedException_ReturnsCode999WithItsMessage()
     {
         var plugin = new RecordingPlugin { Behavior = (_, _) => throw new InvalidOperationException("boom in the planner") };
 
-        var outcome = await CniRun.For("ADD", TestConfigs.Json()).RunAsync(plugin);
+        var outcome = CniRun.For("ADD", TestConfigs.Json()).Run(plugin);
 
         outcome.ShouldFailWith(CniErrorCode.Generic);
         outcome.ErrorMessage.Should().Be("boom in the planner");
@@ -16,21 +16,24 @@ public sealed class ExceptionMappingTests
     }
 
     [Fact]
-    public async Task Add_WhenPluginFaultsAsynchronously_ReturnsCode999()
+    public void Add_WhenPluginFaultsDeepInsideItsWork_ReturnsCode999()
     {
+        // The sync counterpart of a late, asynchronous fault: thrown from a nested call after the plugin has begun.
         var plugin = new RecordingPlugin
         {
-            Behavior = async (_, ct) =>
+            Behavior = (request, ct) =>
             {
-                await Task.Yield();
-                throw new KeyNotFoundException("late failure");
+                var lookup = new Dictionary<string, string>(StringComparer.Ordinal) { [request.ContainerId!] = "started" };
+                ct.ThrowIfCancellationRequested();
+                _ = lookup["late failure"];
             },
         };
 
-        var outcome = await CniRun.For("ADD", TestConfigs.Json()).RunAsync(plugin);
+        var outcome = CniRun.For("ADD", TestConfigs.Json()).Run(plugin);
 
         outcome.ShouldFailWith(CniErrorCode.Generic);
-        outcome.ErrorMessage.Should().Be("late failure");
+        outcome.ErrorMessage.Should().Contain("late failure");
+        outcome.Stderr.Should().Contain("System.Collections.Generic.KeyNotFoundException");
     }
 
     [Theory]
@@ -40,70 +43,85 @@ public sealed class ExceptionMappingTests
     [InlineData(CniErrorCode.PluginNotAvailable)]
     [InlineData(CniErrorCode.PluginNotAvailableLimitedConnectivity)]
     [InlineData(123)]
-    public async Task Command_WhenPluginThrowsCniException_KeepsItsCode(int code)
+    public void Command_WhenPluginThrowsCniException_KeepsItsCode(int code)
     {
         var plugin = new RecordingPlugin { Behavior = (_, _) => throw new CniException(code, "raised where it happened") };
 
-        var outcome = await CniRun.For("STATUS", TestConfigs.Json("1.1.0")).RunAsync(plugin);
+        var outcome = CniRun.For("STATUS", TestConfigs.Json("1.1.0")).Run(plugin);
 
         outcome.ShouldFailWith(code);
         outcome.ErrorMessage.Should().Be("raised where it happened");
     }
 
     [Fact]
-    public async Task Add_WithCancelledToken_ReturnsCode11()
+    public void Add_WithCancelledToken_ReturnsCode11()
     {
         var plugin = new RecordingPlugin();
         using var cts = new CancellationTokenSource();
-        await cts.CancelAsync();
+        cts.Cancel();
 
-        var outcome = await CniRun.For("ADD", TestConfigs.Json()).RunAsync(plugin, cts.Token);
+        var outcome = CniRun.For("ADD", TestConfigs.Json()).Run(plugin, cts.Token);
 
         outcome.ShouldFailWith(CniErrorCode.TryAgainLater);
         plugin.Requests.Should().BeEmpty();
     }
 
     [Fact]
-    public async Task Del_WhenDeadlineExpiresInsidePlugin_ReturnsCode11()
+    public void Del_WhenDeadlineExpiresInsidePlugin_ReturnsCode11()
     {
-        var plugin = new RecordingPlugin { Behavior = (_, ct) => Task.Delay(Timeout.Infinite, ct) };
+        // Blocks the way a synchronous plugin waits on I/O: until the deadline fires (bounded, so a bug cannot hang the run).
+        var plugin = new RecordingPlugin
+        {
+            Behavior = (_, ct) =>
+            {
+                ct.WaitHandle.WaitOne(TimeSpan.FromSeconds(30));
+                ct.ThrowIfCancellationRequested();
+            },
+        };
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
 
-        var outcome = await CniRun.For("DEL", TestConfigs.Json()).RunAsync(plugin, cts.Token);
+        var outcome = CniRun.For("DEL", TestConfigs.Json()).Run(plugin, cts.Token);
 
         outcome.ShouldFailWith(CniErrorCode.TryAgainLater);
         outcome.ErrorMessage.Should().Contain("deadline");
     }
 
     [Fact]
-    public async Task Check_WhenPluginTimesOut_ReturnsCode11()
+    public void Check_WhenPluginTimesOut_ReturnsCode11()
     {
         var plugin = new RecordingPlugin { Behavior = (_, _) => throw new TimeoutException("OVSDB did not answer in 2 s") };
 
-        var outcome = await CniRun.For("CHECK", TestConfigs.Json()).RunAsync(plugin);
+        var outcome = CniRun.For("CHECK", TestConfigs.Json()).Run(plugin);
 
         outcome.ShouldFailWith(CniErrorCode.TryAgainLater);
     }
 
     [Fact]
-    public async Task Add_WhenPluginReturnsNull_ReturnsCode999()
+    public void Add_WhenPluginReturnsNull_ReturnsCode999()
     {
-        var outcome = await CniRun.For("ADD", TestConfigs.Json()).RunAsync(new NullResultPlugin());
+        var outcome = CniRun.For("ADD", TestConfigs.Json()).Run(new NullResultPlugin());
 
         outcome.ShouldFailWith(CniErrorCode.Generic);
     }
 
     private sealed class NullResultPlugin : ICniPlugin
     {
-        public Task<System.Text.Json.Nodes.JsonObject> AddAsync(CniRequest request, CancellationToken cancellationToken) =>
-            Task.FromResult<System.Text.Json.Nodes.JsonObject>(null!);
+        public System.Text.Json.Nodes.JsonObject Add(CniRequest request, CancellationToken cancellationToken) => null!;
 
-        public Task DelAsync(CniRequest request, CancellationToken cancellationToken) => Task.CompletedTask;
+        public void Del(CniRequest request, CancellationToken cancellationToken)
+        {
+        }
 
-        public Task CheckAsync(CniRequest request, CancellationToken cancellationToken) => Task.CompletedTask;
+        public void Check(CniRequest request, CancellationToken cancellationToken)
+        {
+        }
 
-        public Task StatusAsync(CniRequest request, CancellationToken cancellationToken) => Task.CompletedTask;
+        public void Status(CniRequest request, CancellationToken cancellationToken)
+        {
+        }
 
-        public Task GcAsync(CniRequest request, CancellationToken cancellationToken) => Task.CompletedTask;
+        public void Gc(CniRequest request, CancellationToken cancellationToken)
+        {
+        }
     }
 }

@@ -11,9 +11,9 @@ public sealed class PrevResultPassThroughTests
     [InlineData("0.4.0")]
     [InlineData("1.0.0")]
     [InlineData("1.1.0")]
-    public async Task Add_PassesPrevResultThroughSemanticallyIdentical(string version)
+    public void Add_PassesPrevResultThroughSemanticallyIdentical(string version)
     {
-        var outcome = await CniRun.For("ADD", TestConfigs.Json(version)).RunAsync(new RecordingPlugin());
+        var outcome = CniRun.For("ADD", TestConfigs.Json(version)).Run(new RecordingPlugin());
 
         outcome.ExitCode.Should().Be(0, outcome.Stdout);
         var expected = JsonNode.Parse(TestConfigs.PrevResult)!.AsObject();
@@ -41,20 +41,20 @@ public sealed class PrevResultPassThroughTests
     }
 
     [Fact]
-    public async Task Add_WithoutPrevResult_ReturnsCode7()
+    public void Add_WithoutPrevResult_ReturnsCode7()
     {
-        var outcome = await CniRun.For("ADD", TestConfigs.Without("prevResult")).RunAsync(new RecordingPlugin());
+        var outcome = CniRun.For("ADD", TestConfigs.Without("prevResult")).Run(new RecordingPlugin());
 
         outcome.ShouldFailWith(CniErrorCode.InvalidNetworkConfig);
         outcome.ErrorMessage.Should().Be("prevResult is required for ADD");
     }
 
     [Fact]
-    public async Task Add_ResultWithoutCniVersion_GetsTheConfigVersion()
+    public void Add_ResultWithoutCniVersion_GetsTheConfigVersion()
     {
         var plugin = new ResultPlugin(new JsonObject { ["interfaces"] = new JsonArray() });
 
-        var outcome = await CniRun.For("ADD", TestConfigs.Json("0.3.1")).RunAsync(plugin);
+        var outcome = CniRun.For("ADD", TestConfigs.Json("0.3.1")).Run(plugin);
 
         outcome.ExitCode.Should().Be(0);
         outcome.Json["cniVersion"]!.GetValue<string>().Should().Be("0.3.1");
@@ -72,14 +72,22 @@ public sealed class PrevResultPassThroughTests
 
     private sealed class ResultPlugin(JsonObject result) : ICniPlugin
     {
-        public Task<JsonObject> AddAsync(CniRequest request, CancellationToken cancellationToken) => Task.FromResult(result);
+        public JsonObject Add(CniRequest request, CancellationToken cancellationToken) => result;
 
-        public Task DelAsync(CniRequest request, CancellationToken cancellationToken) => Task.CompletedTask;
+        public void Del(CniRequest request, CancellationToken cancellationToken)
+        {
+        }
 
-        public Task CheckAsync(CniRequest request, CancellationToken cancellationToken) => Task.CompletedTask;
+        public void Check(CniRequest request, CancellationToken cancellationToken)
+        {
+        }
 
-        public Task StatusAsync(CniRequest request, CancellationToken cancellationToken) => Task.CompletedTask;
+        public void Status(CniRequest request, CancellationToken cancellationToken)
+        {
+        }
 
-        public Task GcAsync(CniRequest request, CancellationToken cancellationToken) => Task.CompletedTask;
+        public void Gc(CniRequest request, CancellationToken cancellationToken)
+        {
+        }
     }
 }

@@ -27,7 +27,7 @@ public sealed class SecretLeakTests
 
     [Theory]
     [MemberData(nameof(ErrorCases))]
-    public async Task ErrorPath_NeverEchoesTheConfig(string command, string config, string? dropVariable, string? label)
+    public void ErrorPath_NeverEchoesTheConfig(string command, string config, string? dropVariable, string? label)
     {
         var run = CniRun.For(command, config);
         if (dropVariable is not null)
@@ -35,7 +35,7 @@ public sealed class SecretLeakTests
             run.Without(dropVariable);
         }
 
-        var outcome = await run.RunAsync(new RecordingPlugin());
+        var outcome = run.Run(new RecordingPlugin());
 
         outcome.ExitCode.Should().Be(1, label);
         outcome.Stdout.Should().NotContain(Secret, label);
@@ -44,12 +44,12 @@ public sealed class SecretLeakTests
     }
 
     [Fact]
-    public async Task OversizeStdin_NeverEchoesTheConfig()
+    public void OversizeStdin_NeverEchoesTheConfig()
     {
         var run = CniRun.For("ADD", null);
         run.Stdin = Encoding.UTF8.GetBytes(TestConfigs.Json() + new string(' ', 1024 * 1024) + Secret);
 
-        var outcome = await run.RunAsync(new RecordingPlugin());
+        var outcome = run.Run(new RecordingPlugin());
 
         outcome.ShouldFailWith(CniErrorCode.DecodingFailure);
         outcome.Stdout.Should().NotContain(Secret);
@@ -57,11 +57,11 @@ public sealed class SecretLeakTests
     }
 
     [Fact]
-    public async Task PluginError_DoesNotAddTheConfig()
+    public void PluginError_DoesNotAddTheConfig()
     {
         var plugin = new RecordingPlugin { Behavior = (_, _) => throw new CniException(CniErrorCode.InvalidNetworkConfig, "bridge br1 does not exist") };
 
-        var outcome = await CniRun.For("ADD", TestConfigs.Json()).RunAsync(plugin);
+        var outcome = CniRun.For("ADD", TestConfigs.Json()).Run(plugin);
 
         outcome.ShouldFailWith(CniErrorCode.InvalidNetworkConfig);
         outcome.Stdout.Should().NotContain(Secret);

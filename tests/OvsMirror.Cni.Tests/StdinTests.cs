@@ -9,13 +9,13 @@ public sealed class StdinTests
     private const int OneMiB = 1024 * 1024;
 
     [Fact]
-    public async Task Add_WithStdinOverOneMiB_ReturnsCode6()
+    public void Add_WithStdinOverOneMiB_ReturnsCode6()
     {
         var run = CniRun.For("ADD", null);
         run.Stdin = Padded(TestConfigs.Json(), OneMiB + 1);
         var plugin = new RecordingPlugin();
 
-        var outcome = await run.RunAsync(plugin);
+        var outcome = run.Run(plugin);
 
         outcome.ShouldFailWith(CniErrorCode.DecodingFailure);
         outcome.ErrorMessage.Should().Be("network configuration on stdin exceeds 1 MiB");
@@ -23,23 +23,23 @@ public sealed class StdinTests
     }
 
     [Fact]
-    public async Task Add_WithStdinOfExactlyOneMiB_Succeeds()
+    public void Add_WithStdinOfExactlyOneMiB_Succeeds()
     {
         var run = CniRun.For("ADD", null);
         run.Stdin = Padded(TestConfigs.Json(), OneMiB);
 
-        var outcome = await run.RunAsync(new RecordingPlugin());
+        var outcome = run.Run(new RecordingPlugin());
 
         outcome.ExitCode.Should().Be(0, outcome.Stdout);
     }
 
     [Fact]
-    public async Task Version_WithStdinOverOneMiB_ReturnsCode6()
+    public void Version_WithStdinOverOneMiB_ReturnsCode6()
     {
         var run = CniRun.For("VERSION", null);
         run.Stdin = new byte[(2 * OneMiB) + 17];
 
-        var outcome = await run.RunAsync(new RecordingPlugin());
+        var outcome = run.Run(new RecordingPlugin());
 
         outcome.ShouldFailWith(CniErrorCode.DecodingFailure);
     }
@@ -57,11 +57,11 @@ public sealed class StdinTests
     [InlineData("null")]
     [InlineData("42")]
     [InlineData("""{"cniVersion":"1.0.0","name":"n","type":"t","name":"other"}""")]
-    public async Task Add_WithUndecodableStdin_ReturnsCode6(string stdin)
+    public void Add_WithUndecodableStdin_ReturnsCode6(string stdin)
     {
         var plugin = new RecordingPlugin();
 
-        var outcome = await CniRun.For("ADD", stdin).RunAsync(plugin);
+        var outcome = CniRun.For("ADD", stdin).Run(plugin);
 
         outcome.ShouldFailWith(CniErrorCode.DecodingFailure);
         outcome.Json["cniVersion"]!.GetValue<string>().Should().Be("1.1.0");
@@ -69,12 +69,12 @@ public sealed class StdinTests
     }
 
     [Fact]
-    public async Task Add_WithInvalidUtf8_ReturnsCode6()
+    public void Add_WithInvalidUtf8_ReturnsCode6()
     {
         var run = CniRun.For("ADD", null);
         run.Stdin = [.. "{\"cniVersion\":\""u8, 0xC3, 0x28, .. "\"}"u8];
 
-        var outcome = await run.RunAsync(new RecordingPlugin());
+        var outcome = run.Run(new RecordingPlugin());
 
         outcome.ShouldFailWith(CniErrorCode.DecodingFailure);
     }
@@ -102,11 +102,11 @@ public sealed class StdinTests
 
     [Theory]
     [MemberData(nameof(WrongTypes))]
-    public async Task Add_WithWrongStandardKey_ReturnsCode7NamingTheKey(string key, JsonNode? value)
+    public void Add_WithWrongStandardKey_ReturnsCode7NamingTheKey(string key, JsonNode? value)
     {
         var plugin = new RecordingPlugin();
 
-        var outcome = await CniRun.For("ADD", TestConfigs.With(key, value)).RunAsync(plugin);
+        var outcome = CniRun.For("ADD", TestConfigs.With(key, value)).Run(plugin);
 
         outcome.ShouldFailWith(CniErrorCode.InvalidNetworkConfig);
         outcome.ErrorMessage.Should().StartWith(key);
@@ -121,9 +121,9 @@ public sealed class StdinTests
     [InlineData("name", "CHECK")]
     [InlineData("cniVersion", "STATUS")]
     [InlineData("type", "GC")]
-    public async Task Command_WithoutRequiredKey_ReturnsCode7(string key, string command)
+    public void Command_WithoutRequiredKey_ReturnsCode7(string key, string command)
     {
-        var outcome = await CniRun.For(command, TestConfigs.Without(key, "1.1.0")).RunAsync(new RecordingPlugin());
+        var outcome = CniRun.For(command, TestConfigs.Without(key, "1.1.0")).Run(new RecordingPlugin());
 
         outcome.ShouldFailWith(CniErrorCode.InvalidNetworkConfig);
         outcome.ErrorMessage.Should().Be($"{key} is required");
@@ -132,11 +132,11 @@ public sealed class StdinTests
     [Theory]
     [InlineData("STATUS")]
     [InlineData("GC")]
-    public async Task StatusAndGc_WithoutName_Succeed(string command)
+    public void StatusAndGc_WithoutName_Succeed(string command)
     {
         var plugin = new RecordingPlugin();
 
-        var outcome = await CniRun.For(command, TestConfigs.Without("name", "1.1.0")).RunAsync(plugin);
+        var outcome = CniRun.For(command, TestConfigs.Without("name", "1.1.0")).Run(plugin);
 
         outcome.ShouldSucceedSilently();
         plugin.Single.NetworkConfig.Name.Should().BeEmpty();
@@ -146,25 +146,25 @@ public sealed class StdinTests
     [InlineData("prevResult")]
     [InlineData("runtimeConfig")]
     [InlineData("args")]
-    public async Task Del_WithNullOptionalObject_TreatsItAsAbsent(string key)
+    public void Del_WithNullOptionalObject_TreatsItAsAbsent(string key)
     {
         var plugin = new RecordingPlugin();
 
-        var outcome = await CniRun.For("DEL", TestConfigs.With(key, null)).RunAsync(plugin);
+        var outcome = CniRun.For("DEL", TestConfigs.With(key, null)).Run(plugin);
 
         outcome.ShouldSucceedSilently();
         plugin.Single.NetworkConfig.Raw.ContainsKey(key).Should().BeTrue();
     }
 
     [Fact]
-    public async Task Add_KeepsStandardObjectsAndPluginKeys()
+    public void Add_KeepsStandardObjectsAndPluginKeys()
     {
         var config = TestConfigs.Object();
         config["runtimeConfig"] = new JsonObject { ["mac"] = "02:00:00:00:00:01" };
         config["args"] = new JsonObject { ["cni"] = new JsonObject { ["mirrors"] = new JsonArray("m1") } };
         var plugin = new RecordingPlugin();
 
-        var outcome = await CniRun.For("ADD", config.ToJsonString()).RunAsync(plugin);
+        var outcome = CniRun.For("ADD", config.ToJsonString()).Run(plugin);
 
         outcome.ExitCode.Should().Be(0);
         var seen = plugin.Single.NetworkConfig;

@@ -6,11 +6,11 @@ namespace OvsMirror.Cni.Tests;
 public sealed class ValidAttachmentsTests
 {
     [Fact]
-    public async Task Gc_ParsesValidAttachmentsInOrder()
+    public void Gc_ParsesValidAttachmentsInOrder()
     {
         var plugin = new RecordingPlugin();
 
-        var outcome = await CniRun.For("GC", TestConfigs.Json("1.1.0")).RunAsync(plugin);
+        var outcome = CniRun.For("GC", TestConfigs.Json("1.1.0")).Run(plugin);
 
         outcome.ShouldSucceedSilently();
         plugin.Single.NetworkConfig.ValidAttachments.Should().Equal(
@@ -19,36 +19,36 @@ public sealed class ValidAttachmentsTests
     }
 
     [Fact]
-    public async Task Gc_WithEmptyList_GivesNoValidAttachments()
+    public void Gc_WithEmptyList_GivesNoValidAttachments()
     {
         var plugin = new RecordingPlugin();
 
-        var outcome = await CniRun.For("GC", TestConfigs.With(NetworkConfig.ValidAttachmentsKey, new JsonArray(), "1.1.0")).RunAsync(plugin);
+        var outcome = CniRun.For("GC", TestConfigs.With(NetworkConfig.ValidAttachmentsKey, new JsonArray(), "1.1.0")).Run(plugin);
 
         outcome.ShouldSucceedSilently();
         plugin.Single.NetworkConfig.ValidAttachments.Should().NotBeNull().And.BeEmpty();
     }
 
     [Fact]
-    public async Task Gc_WithOnlyTheLegacyKey_ReadsIt()
+    public void Gc_WithOnlyTheLegacyKey_ReadsIt()
     {
         var config = TestConfigs.Object("1.1.0");
         config.Remove(NetworkConfig.ValidAttachmentsKey);
         config[NetworkConfig.LegacyAttachmentsKey] = new JsonArray(new JsonObject { ["containerID"] = "ccc", ["ifname"] = "net2" });
         var plugin = new RecordingPlugin();
 
-        var outcome = await CniRun.For("GC", config.ToJsonString()).RunAsync(plugin);
+        var outcome = CniRun.For("GC", config.ToJsonString()).Run(plugin);
 
         outcome.ShouldSucceedSilently();
         plugin.Single.NetworkConfig.ValidAttachments.Should().Equal(new CniAttachment("ccc", "net2"));
     }
 
     [Fact]
-    public async Task Gc_WithoutValidAttachments_ReturnsCode7RatherThanCollectingEverything()
+    public void Gc_WithoutValidAttachments_ReturnsCode7RatherThanCollectingEverything()
     {
         var plugin = new RecordingPlugin();
 
-        var outcome = await CniRun.For("GC", TestConfigs.Without(NetworkConfig.ValidAttachmentsKey, "1.1.0")).RunAsync(plugin);
+        var outcome = CniRun.For("GC", TestConfigs.Without(NetworkConfig.ValidAttachmentsKey, "1.1.0")).Run(plugin);
 
         outcome.ShouldFailWith(CniErrorCode.InvalidNetworkConfig);
         outcome.ErrorMessage.Should().Be("cni.dev/valid-attachments is required for GC");
@@ -67,22 +67,22 @@ public sealed class ValidAttachmentsTests
 
     [Theory]
     [MemberData(nameof(Malformed))]
-    public async Task Gc_WithMalformedValidAttachments_ReturnsCode7NamingTheElement(string list, string messageStart)
+    public void Gc_WithMalformedValidAttachments_ReturnsCode7NamingTheElement(string list, string messageStart)
     {
-        var outcome = await CniRun.For("GC", TestConfigs.With(NetworkConfig.ValidAttachmentsKey, JsonNode.Parse(list), "1.1.0"))
-            .RunAsync(new RecordingPlugin());
+        var outcome = CniRun.For("GC", TestConfigs.With(NetworkConfig.ValidAttachmentsKey, JsonNode.Parse(list), "1.1.0"))
+            .Run(new RecordingPlugin());
 
         outcome.ShouldFailWith(CniErrorCode.InvalidNetworkConfig);
         outcome.ErrorMessage.Should().StartWith(messageStart);
     }
 
     [Fact]
-    public async Task Gc_IgnoresExtraKeysOfAnAttachment()
+    public void Gc_IgnoresExtraKeysOfAnAttachment()
     {
         var list = JsonNode.Parse("""[{"containerID":"a","ifname":"eth0","future":{"x":1}}]""");
         var plugin = new RecordingPlugin();
 
-        var outcome = await CniRun.For("GC", TestConfigs.With(NetworkConfig.ValidAttachmentsKey, list, "1.1.0")).RunAsync(plugin);
+        var outcome = CniRun.For("GC", TestConfigs.With(NetworkConfig.ValidAttachmentsKey, list, "1.1.0")).Run(plugin);
 
         outcome.ShouldSucceedSilently();
         plugin.Single.NetworkConfig.ValidAttachments.Should().Equal(new CniAttachment("a", "eth0"));

@@ -8,11 +8,11 @@ public sealed class VersionCommandTests
     private static readonly string[] All = ["0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"];
 
     [Fact]
-    public async Task Version_WithEmptyStdin_AnswersInLatestVersion()
+    public void Version_WithEmptyStdin_AnswersInLatestVersion()
     {
         var plugin = new RecordingPlugin();
 
-        var outcome = await CniRun.For("VERSION", null).RunAsync(plugin);
+        var outcome = CniRun.For("VERSION", null).Run(plugin);
 
         outcome.ExitCode.Should().Be(0);
         var json = outcome.Json;
@@ -28,9 +28,9 @@ public sealed class VersionCommandTests
     [InlineData("0.4.0")]
     [InlineData("1.0.0")]
     [InlineData("1.1.0")]
-    public async Task Version_WithSupportedRequestVersion_AnswersInThatVersion(string version)
+    public void Version_WithSupportedRequestVersion_AnswersInThatVersion(string version)
     {
-        var outcome = await CniRun.For("VERSION", $$"""{"cniVersion":"{{version}}"}""").RunAsync(new RecordingPlugin());
+        var outcome = CniRun.For("VERSION", $$"""{"cniVersion":"{{version}}"}""").Run(new RecordingPlugin());
 
         outcome.ExitCode.Should().Be(0);
         outcome.Json["cniVersion"]!.GetValue<string>().Should().Be(version);
@@ -44,18 +44,18 @@ public sealed class VersionCommandTests
     [InlineData("""{}""")]
     [InlineData("""not json""")]
     [InlineData("""   """)]
-    public async Task Version_WithUnknownOrUndecodableRequest_StillAnswersInLatestVersion(string stdin)
+    public void Version_WithUnknownOrUndecodableRequest_StillAnswersInLatestVersion(string stdin)
     {
-        var outcome = await CniRun.For("VERSION", stdin).RunAsync(new RecordingPlugin());
+        var outcome = CniRun.For("VERSION", stdin).Run(new RecordingPlugin());
 
         outcome.ExitCode.Should().Be(0);
         outcome.Json["cniVersion"]!.GetValue<string>().Should().Be("1.1.0");
     }
 
     [Fact]
-    public async Task Version_WithFullConfigAndNoOtherVariables_Succeeds()
+    public void Version_WithFullConfigAndNoOtherVariables_Succeeds()
     {
-        var outcome = await CniRun.For("VERSION", TestConfigs.Json("0.4.0")).RunAsync(new RecordingPlugin());
+        var outcome = CniRun.For("VERSION", TestConfigs.Json("0.4.0")).Run(new RecordingPlugin());
 
         outcome.ExitCode.Should().Be(0);
         JsonNode.DeepEquals(outcome.Json["supportedVersions"], new JsonArray(All.Select(v => (JsonNode)v).ToArray()))

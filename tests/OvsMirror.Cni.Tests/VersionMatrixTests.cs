@@ -32,11 +32,11 @@ public sealed class VersionMatrixTests
 
     [Theory]
     [MemberData(nameof(Matrix))]
-    public async Task Command_WithCniVersion_RunsOnlyWhenTheVersionDefinesIt(string command, string version, int? expectedCode)
+    public void Command_WithCniVersion_RunsOnlyWhenTheVersionDefinesIt(string command, string version, int? expectedCode)
     {
         var plugin = new RecordingPlugin();
 
-        var outcome = await CniRun.For(command, TestConfigs.Json(version)).RunAsync(plugin);
+        var outcome = CniRun.For(command, TestConfigs.Json(version)).Run(plugin);
 
         if (expectedCode is { } code)
         {
@@ -55,9 +55,9 @@ public sealed class VersionMatrixTests
     [InlineData("CHECK", "0.3.0", "0.4.0")]
     [InlineData("GC", "1.0.0", "1.1.0")]
     [InlineData("STATUS", "0.4.0", "1.1.0")]
-    public async Task Command_OnTooOldVersion_ReturnsCode1NamingBothVersions(string command, string version, string minimum)
+    public void Command_OnTooOldVersion_ReturnsCode1NamingBothVersions(string command, string version, string minimum)
     {
-        var outcome = await CniRun.For(command, TestConfigs.Json(version)).RunAsync(new RecordingPlugin());
+        var outcome = CniRun.For(command, TestConfigs.Json(version)).Run(new RecordingPlugin());
 
         outcome.ShouldFailWith(CniErrorCode.IncompatibleCniVersion);
         outcome.ErrorMessage.Should().Contain(command).And.Contain(minimum).And.Contain(version);
@@ -65,9 +65,9 @@ public sealed class VersionMatrixTests
     }
 
     [Fact]
-    public async Task Add_OnUnknownVersion_AnswersInLatestVersionWithoutEchoingTheValue()
+    public void Add_OnUnknownVersion_AnswersInLatestVersionWithoutEchoingTheValue()
     {
-        var outcome = await CniRun.For("ADD", TestConfigs.Json("7.7.7-evil")).RunAsync(new RecordingPlugin());
+        var outcome = CniRun.For("ADD", TestConfigs.Json("7.7.7-evil")).Run(new RecordingPlugin());
 
         outcome.ShouldFailWith(CniErrorCode.IncompatibleCniVersion);
         outcome.Json["cniVersion"]!.GetValue<string>().Should().Be("1.1.0");
