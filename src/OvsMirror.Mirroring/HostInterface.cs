@@ -1,0 +1,37 @@
+using System.Text.Json.Nodes;
+using OvsMirror.Cni;
+
+namespace OvsMirror.Mirroring;
+
+/// <summary>
+/// The OVS port of an attachment: the host-side interface of prevResult, which is the one without a
+/// "sandbox" (CNI SPEC §Result "interfaces": sandbox is set only for interfaces inside a container).
+/// </summary>
+internal static class HostInterface
+{
+    public static string Find(JsonObject prevResult)
+    {
+        if (prevResult["interfaces"] is not JsonArray interfaces)
+        {
+            throw new CniException(CniErrorCode.InvalidNetworkConfig,
+                "prevResult.interfaces is missing; ovs-mirror must be chained after a plugin that creates the OVS port");
+        }
+
+        for (var i = 0; i < interfaces.Count; i++)
+        {
+            if (interfaces[i] is not JsonObject entry)
+            {
+                continue;
+            }
+
+            var hasSandbox = entry["sandbox"] is JsonValue sandbox && sandbox.TryGetValue<string>(out var s) && s.Length > 0;
+            if (!hasSandbox && entry["name"] is JsonValue name && name.TryGetValue<string>(out var n) && n.Length > 0)
+            {
+                return n;
+            }
+        }
+
+        throw new CniException(CniErrorCode.InvalidNetworkConfig,
+            "prevResult.interfaces has no host-side interface (one without \"sandbox\") to mirror");
+    }
+}

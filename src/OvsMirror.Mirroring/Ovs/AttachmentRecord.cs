@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Text;
+using OvsMirror.Mirroring.Config;
+
+namespace OvsMirror.Mirroring.Ovs;
+
+/// <summary>
+/// What one attachment contributes to one mirror, stored as the value of its key in Mirror:external_ids.
+/// It lets DEL and GC undo exactly that contribution with no prevResult, after the Port is gone, and
+/// without any state file. Format: "v1;role=producer;net=N;uuid=U;sel=src,dst;vlans=100,200;port=NAME"
+/// (port last: a port name may hold any character but '/'). "net" is the CNI network name, so GC of one
+/// network never touches another network's attachments on the same bridge (CNI SPEC 1.1 §GC).
+/// </summary>
+internal sealed class AttachmentRecord
+{
+    public AttachmentRecord(MirrorRole role, string network, string portName, Guid portUuid, MirrorSelection selection,
+        IReadOnlyList<int> vlans, MirrorOutputKind output, int? outputVlan)
+    {
+        Role = role;
+        Network = network;
+        PortName = portName;
+        PortUuid = portUuid;
+        Selection = selection;
+        Vlans = vlans;
+        Output = output;
+        OutputVlan = outputVlan;
+    }
+
+    public MirrorRole Role { get; }
+
+    /// <summary>The CNI network (config "name") the attachment belongs to.</summary>
+    public string Network { get; }
+
+    public string PortName { get; }
+
+    public Guid PortUuid { get; }
+
+    public MirrorSelection Selection { get; }
+
+    /// <summary>The VLANs this producer selects, resolved (the port's tag when the config gave none).</summary>
+    public IReadOnlyList<int> Vlans { get; }
+
+    public MirrorOutputKind Output { get; }
+
+    /// <summary>The RSPAN VLAN this consumer outputs to, resolved.</summary>
+    public int? OutputVlan { get; }
+
+    /// <summary>Whether this producer makes the mirror select all traffic (selection all, or vlan: all traffic of those VLANs).</summary>
+    public bool SelectsAllTraffic => (Selection & (MirrorSelection.All | MirrorSelection.Vlan)) != 0;
+
+    public string Format()
+    {
+        var text = new StringBuilder("v1;role=");
+        text.Append(Role == MirrorRole.Producer ? "producer" : "consumer");
+        text.Append(";net=").Append(Network);
+        text.Append(";uuid=").Append(PortUuid.ToString("D"));
+        if (Role == MirrorRole.Producer)
+        {
+            text.Append(";sel=");
+            var first = true;
+            foreach (var (flag, word) in SelectionWords)
+            {
+                if ((Selection & flag) != 0)
+                {
+                    text.Append(first ? "" : ",").Append(word);
+                    first = false;
+                }
+            }
+
+            if (Vlans.Count > 0)
+            {
+                text.Append(";vlans=").AppendJoin(',', Vlans);
+            }
+        }
+        else
+        {
+            text.Append(";out=").Append(Output == MirrorOutputKind.Vlan ? "vlan" : "port");
+            if (OutputVlan is { } vlan)
+            {
+                text.Append(";ovlan=").Append(vlan.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        return text.Append(";port=").Append(PortName).ToString();
+    }
+
+    /// <summary>Reads a record; null when it is not one this version understands (it is then left alone).</summary>
+    public static AttachmentRecord? TryParse(string value)
+    {
+        if (!value.StartsWith("v1;", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var portAt = value.IndexOf(";port=", StringComparison.Ordinal);
+        if (portAt < 0)
+        {
+            return null;
+        }
+
+        var portName = value[(portAt + ";port=".Length)..];
+        MirrorRole? role = null;
+        var network = "";
+        Guid uuid = default;
+        var selection = MirrorSelection.None;
+        var vlans = new List<int>();
+        var output = MirrorOutputKind.None;
+        int? outputVlan = null;
+        foreach (var field in value[3..portAt].Split(';'))
+        {
+            var eq = field.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                return null;
+            }
+
+            var v = field[(eq + 1)..];
+            switch (field[..eq])
+            {
+                case "role":
+                    role = v switch { "producer" => MirrorRole.Producer, "consumer" => MirrorRole.Consumer, _ => null };
+                    break;
+                case "net":
+                    network = v;
+                    break;
+                case "uuid":
+                    if (!Guid.TryParseExact(v, "D", out uuid))
+                    {
+                        return null;
+                    }
+
+                    break;
+                case "sel":
+                    foreach (var word in v.Split(',', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        selection |= SelectionWords.FirstOrDefault(w => w.Word == word).Flag;
+                    }
+
+                    break;
+                case "vlans":
+                    foreach (var n in v.Split(',', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        if (!int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var vlan))
+                        {
+                            return null;
+                        }
+
+                        vlans.Add(vlan);
+                    }
+
+                    break;
+                case "out":
+                    output = v == "vlan" ? MirrorOutputKind.Vlan : MirrorOutputKind.Port;
+                    break;
+                case "ovlan":
+                    if (!int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var ov))
+                    {
+                        return null;
+                    }
+
+                    outputVlan = ov;
+                    break;
+            }
+        }
+
+        return role is null || uuid == Guid.Empty
+            ? null
+            : new AttachmentRecord(role.Value, network, portName, uuid, selection, vlans, output, outputVlan);
+    }
+
+    private static readonly (MirrorSelection Flag, string Word)[] SelectionWords =
+    [
+        (MirrorSelection.SrcPort, "src"),
+        (MirrorSelection.DstPort, "dst"),
+        (MirrorSelection.All, "all"),
+        (MirrorSelection.Vlan, "vlan"),
+    ];
+}

@@ -1,0 +1,83 @@
+using OvsMirror.Ovsdb;
+
+namespace OvsMirror.Mirroring.Ovs;
+
+/// <summary>
+/// Reads the state a change is planned from. Reads never scan a table from the client side: every
+/// select names its rows by an indexed column (Bridge.name, Port.name, _uuid) or by Mirror.name, and
+/// asks only for the columns it needs.
+/// </summary>
+internal static class OvsStateReader
+{
+    private static readonly string[] UuidOnly = [VswitchSchema.Uuid];
+
+    /// <summary>One round trip: bridge, port and, per requested name, the mirror row plus two condition-only probes.</summary>
+    public static AttachSnapshot ReadForAttach(OvsdbConnection connection, string bridge, string port,
+        IReadOnlyList<string> mirrorNames)
+    {
+        var txn = new Transaction(VswitchSchema.Database)
+            .Add(new SelectOperation(VswitchSchema.Bridge, Where.Eq(VswitchSchema.Name, bridge), BridgeSnapshot.Columns))
+            .Add(new SelectOperation(VswitchSchema.Port, Where.Eq(VswitchSchema.Name, port), PortSnapshot.Columns));
+        foreach (var name in mirrorNames)
+        {
+            var byName = Where.Eq(VswitchSchema.Name, name);
+            txn.Add(new SelectOperation(VswitchSchema.Mirror, byName, MirrorSnapshot.AttachColumns))
+                .Add(new SelectOperation(VswitchSchema.Mirror,
+                    [.. byName, .. Where.Includes(VswitchSchema.ExternalIds, OwnerMarker.EmptyOwnedExternalIds)], UuidOnly))
+                .Add(new SelectOperation(VswitchSchema.Mirror,
+                    [.. byName, .. Where.Eq(VswitchSchema.SelectSrcPort, OvsdbSet.Empty), .. Where.Eq(VswitchSchema.SelectDstPort, OvsdbSet.Empty)],
+                    UuidOnly));
+        }
+
+        var result = connection.Transact(txn).ThrowIfAnyFailed();
+        var bridgeSnapshot = result[0].Rows is [var b] ? BridgeSnapshot.FromRow(b, bridge) : null;
+        var portSnapshot = result[1].Rows is [var p] ? PortSnapshot.FromRow(p, port) : null;
+        var mirrors = new Dictionary<string, IReadOnlyList<MirrorSnapshot>>(StringComparer.Ordinal);
+        for (var i = 0; i < mirrorNames.Count; i++)
+        {
+            var owned = result[3 + (3 * i)].Rows.Select(r => r.Uuid).ToHashSet();
+            var portless = result[4 + (3 * i)].Rows.Select(r => r.Uuid).ToHashSet();
+            mirrors[mirrorNames[i]] =
+            [
+                .. result[2 + (3 * i)].Rows
+                    .Where(r => bridgeSnapshot?.Holds(r.Uuid) == true)
+                    .Select(r => MirrorSnapshot.FromAttachRow(r, owned.Contains(r.Uuid), portless.Contains(r.Uuid))),
+            ];
+        }
+
+        return new AttachSnapshot(bridgeSnapshot, portSnapshot, port, mirrors);
+    }
+
+    /// <summary>Two round trips: the bridge, then each of its mirrors by _uuid (at most a few dozen).</summary>
+    public static BridgeMirrorsSnapshot ReadBridgeMirrors(OvsdbConnection connection, string bridge)
+    {
+        var first = connection.Transact(new Transaction(VswitchSchema.Database).Add(
+                new SelectOperation(VswitchSchema.Bridge, Where.Eq(VswitchSchema.Name, bridge), BridgeSnapshot.Columns)))
+            .ThrowIfAnyFailed();
+        if (first[0].Rows is not [var row])
+        {
+            return new BridgeMirrorsSnapshot(null, []);
+        }
+
+        var bridgeSnapshot = BridgeSnapshot.FromRow(row, bridge);
+        if (bridgeSnapshot.Mirrors.Count == 0)
+        {
+            return new BridgeMirrorsSnapshot(bridgeSnapshot, []);
+        }
+
+        var txn = new Transaction(VswitchSchema.Database);
+        foreach (var mirror in bridgeSnapshot.Mirrors)
+        {
+            txn.Add(new SelectOperation(VswitchSchema.Mirror, Where.Uuid(mirror), MirrorSnapshot.FullColumns));
+        }
+
+        var second = connection.Transact(txn).ThrowIfAnyFailed();
+        var mirrors = new List<MirrorSnapshot>(bridgeSnapshot.Mirrors.Count);
+        foreach (var result in second.Results)
+        {
+            mirrors.AddRange(result.Rows.Select(MirrorSnapshot.FromFullRow));
+        }
+
+        return new BridgeMirrorsSnapshot(bridgeSnapshot, mirrors);
+    }
+}

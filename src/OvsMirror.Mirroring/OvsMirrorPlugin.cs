@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using OvsMirror.Cni;
+using OvsMirror.Mirroring.Config;
+using OvsMirror.Mirroring.Ovs;
+using OvsMirror.Ovsdb;
+
+namespace OvsMirror.Mirroring;
+
+/// <summary>
+/// The ovs-mirror CNI plugin: makes a pod's OVS port a source or the output of named mirrors on an
+/// Open vSwitch bridge. All state lives in OVSDB (records in Mirror:external_ids), none in files.
+/// </summary>
+public sealed class OvsMirrorPlugin(TextWriter log) : ICniPlugin
+{
+    /// <inheritdoc />
+    public JsonObject Add(CniRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var config = PluginConfigParser.Parse(request.NetworkConfig, request.ProgramName);
+        var output = CniResult.PassThrough(request.NetworkConfig);
+        if (config.Mirrors.Count == 0)
+        {
+            // A NAD of the cni-args approach, used by a pod that asked for no mirror: nothing to do.
+            return output;
+        }
+
+        var port = HostInterface.Find(request.NetworkConfig.PrevResult!);
+        WithBackend(config, backend =>
+        {
+            backend.Attach(request.NetworkConfig.Name, Id(request), port, config.Mirrors);
+            new FlowRevalidator(config, log).Revalidate();
+        }, cancellationToken);
+        return output;
+    }
+
+    /// <inheritdoc />
+    public void Del(CniRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var config = PluginConfigParser.ParseForCleanup(request.NetworkConfig);
+        var id = Id(request);
+        WithBackend(config, backend =>
+        {
+            if (backend.Detach((a, _) => a == id))
+            {
+                new FlowRevalidator(config, log).Revalidate();
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public void Check(CniRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var config = PluginConfigParser.Parse(request.NetworkConfig, request.ProgramName);
+        var prevResult = request.NetworkConfig.PrevResult
+            ?? throw new CniException(CniErrorCode.InvalidNetworkConfig, "prevResult is required for CHECK");
+        var portName = config.Mirrors.Count == 0 ? "" : HostInterface.Find(prevResult);
+        WithBackend(config, backend =>
+        {
+            var snapshot = backend.Read();
+            var port = config.Mirrors.Count == 0 ? null : backend.ReadPort(portName);
+            var differences = AttachmentDiff.Find(snapshot, config.Bridge, port, portName, request.NetworkConfig.Name,
+                Id(request), config.Mirrors);
+            if (differences.Count > 0)
+            {
+                throw new CniException(PluginErrorCode.CheckMismatch,
+                    $"attachment {Id(request)} differs from its config: {differences[0]}" +
+                    (differences.Count > 1 ? $" (and {differences.Count - 1} more)" : ""),
+                    string.Join("; ", differences));
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public void Status(CniRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var config = PluginConfigParser.ParseForCleanup(request.NetworkConfig);
+        try
+        {
+            WithBackend(config, backend =>
+            {
+                if (backend.Read().Bridge is null)
+                {
+                    throw new CniException(CniErrorCode.PluginNotAvailable,
+                        $"bridge {config.Bridge} does not exist in OVSDB at {config.Endpoint}");
+                }
+            }, cancellationToken);
+        }
+        catch (CniException e) when (e.Code is CniErrorCode.TryAgainLater or CniErrorCode.IoFailure)
+        {
+            // CNI SPEC 1.1 §STATUS: 50 "the plugin is not available", with the reason.
+            throw new CniException(CniErrorCode.PluginNotAvailable, e.Message, e.Details);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Gc(CniRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var config = PluginConfigParser.ParseForCleanup(request.NetworkConfig);
+        var network = request.NetworkConfig.Name;
+        var valid = (request.NetworkConfig.ValidAttachments ?? [])
+            .Select(a => new AttachmentId(a.ContainerId, a.IfName)).ToHashSet();
+        WithBackend(config, backend =>
+        {
+            var errors = new List<string>();
+            var changed = false;
+            try
+            {
+                // CNI SPEC 1.1 §GC: only this network's attachments; others on the same bridge are not ours to judge.
+                changed = backend.Detach((id, record) => record.Network == network && !valid.Contains(id));
+            }
+            catch (CniException e)
+            {
+                errors.Add(e.Message);
+            }
+
+            // Owned mirrors left with no attachment at all (a DEL that died between its two transactions).
+            foreach (var mirror in backend.Read().Mirrors.Where(m => m.Owned && m.Records is { Count: 0 } && m.ExternalIds?.Count == 1))
+            {
+                try
+                {
+                    changed |= backend.RemoveIfEmpty(mirror.Uuid);
+                }
+                catch (CniException e)
+                {
+                    errors.Add(e.Message);
+                }
+            }
+
+            if (changed)
+            {
+                new FlowRevalidator(config, log).Revalidate();
+            }
+
+            if (errors.Count > 0)
+            {
+                throw new CniException(CniErrorCode.TryAgainLater,
+                    $"GC finished with {errors.Count} error(s): {errors[0]}", string.Join("; ", errors));
+            }
+        }, cancellationToken);
+    }
+
+    private static AttachmentId Id(CniRequest request) => new(request.ContainerId, request.IfName);
+
+    /// <summary>
+    /// One connection for the whole command and one deadline, the config's timeout. OVSDB that cannot be
+    /// reached, or does not answer in time, is CNI code 11 (try again later).
+    /// </summary>
+    private static void WithBackend(PluginConfig config, Action<BridgeMirrorBackend> action, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(config.Timeout.TotalSeconds * Stopwatch.Frequency);
+        try
+        {
+            using var connection = OvsdbConnection.Connect(config.Endpoint, config.Timeout, cancellationToken);
+            connection.Deadline = deadline;
+            action(new BridgeMirrorBackend(connection, config.Bridge, deadline));
+        }
+        catch (OvsdbConnectionException e)
+        {
+            throw new CniException(CniErrorCode.TryAgainLater, $"OVSDB at {config.Endpoint}: {e.Message}");
+        }
+        catch (OvsdbTimeoutException e)
+        {
+            throw new CniException(CniErrorCode.TryAgainLater,
+                $"OVSDB at {config.Endpoint} did not complete within {config.Timeout.TotalMilliseconds:0} ms (timeoutMs)", e.Message);
+        }
+        catch (OvsdbException e)
+        {
+            throw new CniException(CniErrorCode.IoFailure, $"OVSDB at {config.Endpoint}: {e.Message}");
+        }
+    }
+}
