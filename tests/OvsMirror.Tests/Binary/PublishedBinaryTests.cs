@@ -1,0 +1,103 @@
+using System.Text.Json.Nodes;
+using OvsMirror.Testing;
+
+namespace OvsMirror.Tests.Binary;
+
+/// <summary>The published NativeAOT binary as kubelet and an operator run it: a separate process, real stdio.</summary>
+public sealed class PublishedBinaryTests
+{
+    private static Dictionary<string, string> CniEnv(string command, string containerId = "c1") => new()
+    {
+        ["CNI_COMMAND"] = command,
+        ["CNI_CONTAINERID"] = containerId,
+        ["CNI_NETNS"] = "/var/run/netns/pod",
+        ["CNI_IFNAME"] = "eth1",
+        ["CNI_PATH"] = "/opt/cni/bin",
+    };
+
+    [Fact]
+    public async Task Version_PrintsTheSupportedVersionsAsCniJson()
+    {
+        var run = await PublishedBinary.RunAsync("ovs-mirror", CniEnv("VERSION"), "{\"cniVersion\":\"1.0.0\"}");
+
+        run.ExitCode.Should().Be(0, run.StandardError);
+        var json = JsonNode.Parse(run.StandardOutput)!;
+        json["cniVersion"]!.GetValue<string>().Should().Be("1.0.0");
+        json["supportedVersions"]!.AsArray().Select(v => v!.GetValue<string>())
+            .Should().Equal("0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0");
+    }
+
+    [Fact]
+    public async Task Help_WithoutCniCommand_IsTheOperatorCli()
+    {
+        var run = await PublishedBinary.RunAsync("ovs-mirror", new Dictionary<string, string>(), "", "--help");
+
+        run.ExitCode.Should().Be(0, run.StandardError);
+        run.StandardOutput.Should().Contain("Usage:").And.Contain("version");
+    }
+
+    [Fact]
+    public async Task Error_IsCniJsonOnStdout_WithExitCode1_AndTheLogOnStderr()
+    {
+        var run = await PublishedBinary.RunAsync("ovs-mirror", CniEnv("ADD"), "{not json, \"password\":\"hunter2\"");
+
+        run.ExitCode.Should().Be(1);
+        var error = JsonNode.Parse(run.StandardOutput)!.AsObject();
+        error["code"]!.GetValue<int>().Should().Be(6);
+        error.Select(p => p.Key).Should().BeSubsetOf(["cniVersion", "code", "msg", "details"]);
+        (run.StandardOutput + run.StandardError).Should().NotContain("hunter2", "stdin is never echoed");
+    }
+
+    [OvsFact]
+    public async Task AddAndDel_ThroughTheBinary_ChangeOvsdb()
+    {
+        await using var sandbox = await OvsSandbox.StartAsync(withVswitchd: false);
+        await sandbox.VsctlAsync("add-br", "br1", "--", "add-port", "br1", "vethp1", "--", "set", "interface", "vethp1", "type=internal");
+        var config = new JsonObject
+        {
+            ["cniVersion"] = "1.0.0", ["name"] = "net1", ["type"] = "ovs-mirror", ["bridge"] = "br1",
+            ["socket_file"] = sandbox.DbEndpoint, ["flowRevalidation"] = "none",
+            ["mirrors"] = new JsonArray { new JsonObject { ["name"] = "m1", ["selection"] = new JsonArray("src_port") } },
+            ["prevResult"] = new JsonObject
+            {
+                ["cniVersion"] = "1.0.0",
+                ["interfaces"] = new JsonArray { new JsonObject { ["name"] = "vethp1" }, new JsonObject { ["name"] = "eth1", ["sandbox"] = "/x" } },
+            },
+        };
+
+        var add = await PublishedBinary.RunAsync("ovs-mirror", CniEnv("ADD"), config.ToJsonString());
+        add.ExitCode.Should().Be(0, add.StandardOutput + add.StandardError);
+        (await sandbox.VsctlAsync("get", "Mirror", "m1", "select_src_port")).Trim()
+            .Should().Be($"[{(await sandbox.VsctlAsync("get", "Port", "vethp1", "_uuid")).Trim()}]");
+
+        var del = await PublishedBinary.RunAsync("ovs-mirror", CniEnv("DEL"), config.ToJsonString());
+        del.ExitCode.Should().Be(0, del.StandardOutput + del.StandardError);
+        del.StandardOutput.Should().BeEmpty("DEL prints nothing on success");
+        (await sandbox.VsctlAsync("--bare", "--columns=name", "list", "Mirror")).Trim().Should().BeEmpty();
+    }
+
+    [OvsFact]
+    public async Task ProducerSymlink_AcceptsTheOvsCniSchema()
+    {
+        await using var sandbox = await OvsSandbox.StartAsync(withVswitchd: false);
+        await sandbox.VsctlAsync("add-br", "br1", "--", "add-port", "br1", "vethp1", "--", "set", "interface", "vethp1", "type=internal");
+        var config = new JsonObject
+        {
+            ["cniVersion"] = "0.4.0", ["name"] = "net1", ["type"] = "ovs-mirror-producer", ["bridge"] = "br1",
+            ["socket_file"] = sandbox.DbEndpoint,
+            ["mirrors"] = new JsonArray { new JsonObject { ["name"] = "m1", ["ingress"] = true, ["egress"] = true } },
+            ["prevResult"] = new JsonObject
+            {
+                ["cniVersion"] = "0.4.0",
+                ["interfaces"] = new JsonArray { new JsonObject { ["name"] = "vethp1" } },
+            },
+        };
+
+        var add = await PublishedBinary.RunAsync("ovs-mirror-producer", CniEnv("ADD"), config.ToJsonString());
+
+        add.ExitCode.Should().Be(0, add.StandardOutput + add.StandardError);
+        var port = (await sandbox.VsctlAsync("get", "Port", "vethp1", "_uuid")).Trim();
+        (await sandbox.VsctlAsync("get", "Mirror", "m1", "select_src_port")).Trim().Should().Be($"[{port}]");
+        (await sandbox.VsctlAsync("get", "Mirror", "m1", "select_dst_port")).Trim().Should().Be($"[{port}]");
+    }
+}
