@@ -37,6 +37,12 @@ public sealed class CniDispatcher
     }
 
     /// <summary>
+    /// Called with a phase name ("stdin", "parsed", "plugin", "output") as each phase ends, for an
+    /// opt-in startup breakdown. Null (the default) costs one check per phase.
+    /// </summary>
+    public Action<string>? PhaseCompleted { get; set; }
+
+    /// <summary>
     /// Runs the command named by CNI_COMMAND. Returns the exit status: 0 on success, 1 after writing an error.
     /// A <see cref="CniException"/> keeps its code; cancellation (the deadline) and timeouts are code 11;
     /// anything else is code 999 with the exception's message.
@@ -52,6 +58,7 @@ public sealed class CniDispatcher
             var command = CniEnvironment.ReadCommand(_getenv);
             commandName = CniCommandName.Of(command);
             var stdin = CniStdinReader.Read(_stdin, cancellationToken);
+            PhaseCompleted?.Invoke("stdin");
 
             if (command == CniCommand.Version)
             {
@@ -78,13 +85,16 @@ public sealed class CniDispatcher
                 ProgramName = _programName,
                 NetworkConfig = config,
             };
+            PhaseCompleted?.Invoke("parsed");
 
             cancellationToken.ThrowIfCancellationRequested();
             switch (command)
             {
                 case CniCommand.Add:
                     var result = plugin.Add(request, cancellationToken);
+                    PhaseCompleted?.Invoke("plugin");
                     WriteAddResult(result, config);
+                    PhaseCompleted?.Invoke("output");
                     break;
                 case CniCommand.Del:
                     plugin.Del(request, cancellationToken);

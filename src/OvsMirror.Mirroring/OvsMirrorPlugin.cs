@@ -11,7 +11,10 @@ namespace OvsMirror.Mirroring;
 /// The ovs-mirror CNI plugin: makes a pod's OVS port a source or the output of named mirrors on an
 /// Open vSwitch bridge. All state lives in OVSDB (records in Mirror:external_ids), none in files.
 /// </summary>
-public sealed class OvsMirrorPlugin(TextWriter log) : ICniPlugin
+/// <param name="log">stderr.</param>
+/// <param name="mark">Called as each step ends ("config", "connect", each OVSDB call, "revalidate"), for an
+/// opt-in timing breakdown; null costs nothing.</param>
+public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null) : ICniPlugin
 {
     /// <inheritdoc />
     public JsonObject Add(CniRequest request, CancellationToken cancellationToken)
@@ -19,6 +22,7 @@ public sealed class OvsMirrorPlugin(TextWriter log) : ICniPlugin
         ArgumentNullException.ThrowIfNull(request);
         var config = PluginConfigParser.Parse(request.NetworkConfig, request.ProgramName);
         var output = CniResult.PassThrough(request.NetworkConfig);
+        mark?.Invoke("config");
         if (config.Mirrors.Count == 0)
         {
             // A NAD of the cni-args approach, used by a pod that asked for no mirror: nothing to do.
@@ -30,6 +34,7 @@ public sealed class OvsMirrorPlugin(TextWriter log) : ICniPlugin
         {
             backend.Attach(request.NetworkConfig.Name, Id(request), port, config.Mirrors);
             new FlowRevalidator(config, log).Revalidate();
+            mark?.Invoke("revalidate");
         }, cancellationToken);
         return output;
     }
@@ -39,12 +44,14 @@ public sealed class OvsMirrorPlugin(TextWriter log) : ICniPlugin
     {
         ArgumentNullException.ThrowIfNull(request);
         var config = PluginConfigParser.ParseForCleanup(request.NetworkConfig);
+        mark?.Invoke("config");
         var id = Id(request);
         WithBackend(config, backend =>
         {
             if (backend.Detach((a, _) => a == id))
             {
                 new FlowRevalidator(config, log).Revalidate();
+                mark?.Invoke("revalidate");
             }
         }, cancellationToken);
     }
@@ -150,13 +157,15 @@ public sealed class OvsMirrorPlugin(TextWriter log) : ICniPlugin
     /// One connection for the whole command and one deadline, the config's timeout. OVSDB that cannot be
     /// reached, or does not answer in time, is CNI code 11 (try again later).
     /// </summary>
-    private static void WithBackend(PluginConfig config, Action<BridgeMirrorBackend> action, CancellationToken cancellationToken)
+    private void WithBackend(PluginConfig config, Action<BridgeMirrorBackend> action, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(config.Timeout.TotalSeconds * Stopwatch.Frequency);
         try
         {
             using var connection = OvsdbConnection.Connect(config.Endpoint, config.Timeout, cancellationToken);
             connection.Deadline = deadline;
+            connection.CallCompleted = mark;
+            mark?.Invoke("connect");
             action(new BridgeMirrorBackend(connection, config.Bridge, deadline));
         }
         catch (OvsdbConnectionException e)

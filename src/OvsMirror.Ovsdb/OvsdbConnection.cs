@@ -42,6 +42,9 @@ public sealed class OvsdbConnection : IDisposable
     /// <summary>The deadline of each call.</summary>
     public TimeSpan CallTimeout { get; }
 
+    /// <summary>Called with the method name after each successful call, for an opt-in timing breakdown.</summary>
+    public Action<string>? CallCompleted { get; set; }
+
     /// <summary>An absolute deadline (a <see cref="Stopwatch"/> timestamp) no call may pass, or null.</summary>
     public long? Deadline { get; set; }
 
@@ -192,6 +195,7 @@ public sealed class OvsdbConnection : IDisposable
                 {
                     if (IsReplyTo(document, id))
                     {
+                        CallCompleted?.Invoke(method);
                         return ThrowIfError(method, document);
                     }
                 }
