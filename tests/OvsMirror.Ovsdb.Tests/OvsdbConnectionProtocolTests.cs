@@ -15,9 +15,7 @@ public sealed class OvsdbConnectionProtocolTests
     {
         using var cts = new CancellationTokenSource(TestDeadline);
         await using var peer = new ScriptedOvsdbPeer();
-        var accept = peer.AcceptAsync(cts.Token);
-        using var connection = OvsdbConnection.Connect(peer.Endpoint, TimeSpan.FromSeconds(5), cts.Token);
-        await accept;
+        using var connection = await peer.ConnectClientAsync(TimeSpan.FromSeconds(5), cts.Token);
 
         var call = Task.Run(() => connection.Transact(Comment(), cts.Token));
         using var request = await peer.ReceiveAsync(cts.Token);
@@ -42,9 +40,7 @@ public sealed class OvsdbConnectionProtocolTests
     {
         using var cts = new CancellationTokenSource(TestDeadline);
         await using var peer = new ScriptedOvsdbPeer();
-        var accept = peer.AcceptAsync(cts.Token);
-        using var connection = OvsdbConnection.Connect(peer.Endpoint, TimeSpan.FromMilliseconds(200), cts.Token);
-        await accept;
+        using var connection = await peer.ConnectClientAsync(TimeSpan.FromMilliseconds(200), cts.Token);
 
         var first = () => connection.Transact(new Transaction("db").Mutate("T", Where.All, Mutation.Add("n", 1)), cts.Token);
         first.Should().Throw<OvsdbTimeoutException>();
@@ -66,9 +62,7 @@ public sealed class OvsdbConnectionProtocolTests
     {
         using var cts = new CancellationTokenSource(TestDeadline);
         await using var peer = new ScriptedOvsdbPeer();
-        var accept = peer.AcceptAsync(cts.Token);
-        using var connection = OvsdbConnection.Connect(peer.Endpoint, TimeSpan.FromSeconds(5), cts.Token);
-        await accept;
+        using var connection = await peer.ConnectClientAsync(TimeSpan.FromSeconds(5), cts.Token);
 
         var call = Task.Run(() => connection.Transact(Comment(), cts.Token));
         using var request = await peer.ReceiveAsync(cts.Token);
@@ -86,9 +80,7 @@ public sealed class OvsdbConnectionProtocolTests
     {
         using var cts = new CancellationTokenSource(TestDeadline);
         await using var peer = new ScriptedOvsdbPeer();
-        var accept = peer.AcceptAsync(cts.Token);
-        using var connection = OvsdbConnection.Connect(peer.Endpoint, TimeSpan.FromMilliseconds(300), cts.Token);
-        await accept;
+        using var connection = await peer.ConnectClientAsync(TimeSpan.FromMilliseconds(300), cts.Token);
         var clock = Stopwatch.StartNew();
 
         var act = () => connection.Transact(Comment(), cts.Token);
@@ -102,9 +94,7 @@ public sealed class OvsdbConnectionProtocolTests
     {
         using var cts = new CancellationTokenSource(TestDeadline);
         await using var peer = new ScriptedOvsdbPeer();
-        var accept = peer.AcceptAsync(cts.Token);
-        using var connection = OvsdbConnection.Connect(peer.Endpoint, TimeSpan.FromSeconds(5), cts.Token);
-        await accept;
+        using var connection = await peer.ConnectClientAsync(TimeSpan.FromSeconds(5), cts.Token);
         var clock = Stopwatch.StartNew();
 
         var call = Task.Run(() => connection.Transact(Comment(), cts.Token));
@@ -121,9 +111,7 @@ public sealed class OvsdbConnectionProtocolTests
     {
         using var cts = new CancellationTokenSource(TestDeadline);
         await using var peer = new ScriptedOvsdbPeer();
-        var accept = peer.AcceptAsync(cts.Token);
-        using var connection = OvsdbConnection.Connect(peer.Endpoint, TimeSpan.FromSeconds(5), cts.Token);
-        await accept;
+        using var connection = await peer.ConnectClientAsync(TimeSpan.FromSeconds(5), cts.Token);
 
         var call = Task.Run(() => connection.Transact(Comment(), cts.Token));
         using var request = await peer.ReceiveAsync(cts.Token);

@@ -27,6 +27,15 @@ internal sealed class ScriptedOvsdbPeer : IAsyncDisposable
 
     public OvsdbEndpoint Endpoint { get; }
 
+    /// <summary>A client connected to this peer, with <paramref name="callTimeout"/> as its call deadline.</summary>
+    public async Task<OvsdbConnection> ConnectClientAsync(TimeSpan callTimeout, CancellationToken ct)
+    {
+        var accept = AcceptAsync(ct);
+        var connection = OvsdbConnection.Connect(Endpoint, callTimeout, ct);
+        await accept;
+        return connection;
+    }
+
     public async Task AcceptAsync(CancellationToken ct) => _peer = await _listener.AcceptAsync(ct);
 
     /// <summary>Reads the next JSON-RPC message the client sent.</summary>
