@@ -160,10 +160,20 @@ internal static class AttachPlanner
             guards.Add(Guards.Exists(VswitchSchema.Mirror, [.. byUuid, .. Where.Eq(VswitchSchema.SelectVlan, OvsdbSet.Empty)]));
         }
 
-        if (record.SelectsAllTraffic && !mirror.SelectAll)
+        if (record.SelectsAllTraffic)
         {
-            RequireOwned(mirror, "selection all");
-            update.Set(VswitchSchema.SelectAll, true);
+            if (!mirror.SelectAll)
+            {
+                RequireOwned(mirror, "selection all");
+                update.Set(VswitchSchema.SelectAll, true);
+            }
+            else if (!wantsVlan)
+            {
+                // This ADD relies on select_all staying true: a DEL of the last other "all" producer that commits
+                // first clears it, and then this record must not commit onto a mirror that selects nothing.
+                // (The vlan path above already guards select_all.)
+                guards.Add(Guards.Unchanged(VswitchSchema.Mirror, byUuid, new OvsdbRow().Set(VswitchSchema.SelectAll, true)));
+            }
         }
 
         if ((record.Selection & MirrorSelection.SrcPort) != 0)
