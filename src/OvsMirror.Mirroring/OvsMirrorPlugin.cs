@@ -170,7 +170,7 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
         }
         catch (OvsdbConnectionException e)
         {
-            throw new CniException(CniErrorCode.TryAgainLater, $"OVSDB at {config.Endpoint}: {e.Message}");
+            throw new CniException(CniErrorCode.TryAgainLater, $"OVSDB (socket_file): {e.Message}");
         }
         catch (OvsdbTimeoutException e)
         {

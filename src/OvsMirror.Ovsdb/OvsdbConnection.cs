@@ -98,7 +98,12 @@ public sealed class OvsdbConnection : IDisposable
         catch (Exception e) when (e is SocketException or IOException or IndexOutOfRangeException)
         {
             socket?.Dispose();
-            throw new OvsdbConnectionException($"cannot connect to {endpoint}: {e.Message}", e);
+
+            // connect(2) on a missing unix socket file is ENOENT, which .NET words "Cannot assign requested address".
+            var reason = endpoint.Kind == OvsdbEndpointKind.Unix && !File.Exists(endpoint.Path)
+                ? "no such socket file (is ovsdb-server running?)"
+                : e.Message;
+            throw new OvsdbConnectionException($"cannot connect to {endpoint}: {reason}", e);
         }
         catch
         {
