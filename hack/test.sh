@@ -45,6 +45,11 @@ install_packages() {
 }
 
 if [ "${SKIP_INSTALL:-0}" != 1 ]; then install_packages; fi
+# hack/cnidriver (a libcni runtime for the end-to-end tests) builds offline from Debian's Go packages;
+# podman (CNI backend, runc, a static busybox imported as the image) is the second real runtime.
+if [ "${SKIP_INSTALL:-0}" != 1 ]; then
+  PACKAGES=(golang-go golang-github-appc-cni-dev podman runc conmon busybox-static); install_packages
+fi
 
 ovs_missing=$(
   for c in ovsdb-server ovsdb-tool ovs-vsctl ovs-vswitchd ovs-appctl ovn-nbctl ip ethtool tcpdump ping; do
@@ -64,6 +69,8 @@ command -v dotnet >/dev/null 2>&1 || die "dotnet not found on PATH: install the 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   "$ROOT/hack/build.sh"
 fi
+# cnidriver always (it is not part of hack/build.sh; incremental: skipped when up to date)
+"$ROOT/hack/cnidriver/build.sh" || die "building hack/cnidriver failed (needs golang-go golang-github-appc-cni-dev)"
 
 # ---------------------------------------------------------------------------------------------
 # 3. tests: one `dotnet test` per test project, so each TRX file gets its own name (with the

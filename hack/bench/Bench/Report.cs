@@ -1,0 +1,345 @@
+using System.Globalization;
+using System.Text;
+
+namespace OvsMirror.Bench;
+
+/// <summary>Everything one run measured.</summary>
+internal sealed class Results
+{
+    public required Options Options { get; init; }
+
+    public required Machine Machine { get; init; }
+
+    public required string Commit { get; init; }
+
+    public required string Binary { get; init; }
+
+    public required DateTime StartedUtc { get; init; }
+
+    public string LoadAtEnd { get; set; } = "";
+
+    public TimeSpan Duration { get; set; }
+
+    public LatencyBench? Latency { get; set; }
+
+    public SweepBench? Sweep { get; set; }
+
+    public StormBench? StormPlain { get; set; }
+
+    public StormBench? StormPurge { get; set; }
+
+    public List<(string Name, string Path, long Bytes)> Sizes { get; } = [];
+
+    public List<string> Errors { get; } = [];
+}
+
+/// <summary>Writes results.md.</summary>
+internal static class Report
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static string Markdown(Results r)
+    {
+        var md = new StringBuilder();
+        var o = r.Options;
+        md.AppendLine("# ovs-mirror benchmark (hack/bench)").AppendLine();
+        md.AppendLine(Inv, $"{(o.Smoke ? "**SMOKE RUN** (tiny sizes, a test of the harness: these numbers mean nothing). " : "")}" +
+                           $"Run {r.StartedUtc:yyyy-MM-dd HH:mm} UTC, commit `{r.Commit}`, {r.Duration.TotalSeconds:0} s, seed {o.Seed}; " +
+                           $"`hack/bench/run {string.Join(' ', o.CommandLine)}`. Binary: {r.Binary}.").AppendLine();
+        if (r.Errors.Count > 0)
+        {
+            md.AppendLine("**ERRORS** (the sections below may be incomplete):").AppendLine();
+            foreach (var e in r.Errors)
+            {
+                md.AppendLine("- " + e.ReplaceLineEndings(" "));
+            }
+
+            md.AppendLine();
+        }
+
+        var m = r.Machine;
+        md.AppendLine("## Machine").AppendLine();
+        md.AppendLine("| nproc | CPU | kernel | OS | memory | load avg at start (1/5/15 min) | at end | OVS | .NET |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine(Inv, $"| {m.Cpus} | {m.CpuModel} | {m.Kernel} | {m.Os} | {m.Memory} | {m.LoadAverage} | {r.LoadAtEnd} | {m.Ovs} | {m.DotNet} |");
+        md.AppendLine();
+
+        Targets(md, r);
+        if (r.Latency is { } lat)
+        {
+            Latency(md, lat, o);
+            StartupBreakdown(md, lat);
+        }
+
+        if (r.Sweep is { } sweep)
+        {
+            Sweep(md, sweep, o);
+        }
+
+        Storm(md, r, o);
+        Memory(md, r);
+        Method(md);
+        return md.ToString();
+    }
+
+    private static void Targets(StringBuilder md, Results r)
+    {
+        md.AppendLine("## Targets of issue 5").AppendLine();
+        md.AppendLine("| target | measured | |");
+        md.AppendLine("|---|---|---|");
+        if (r.Latency is { } lat)
+        {
+            var add = lat.Samples.StatsOf("producer ADD").P50;
+            var addPurge = lat.Samples.StatsOf("producer ADD" + LatencyBench.Purge).P50;
+            var hello = lat.Samples.StatsOf(LatencyBench.Hello).P50;
+            var vsctl = lat.Samples.StatsOf(LatencyBench.VsctlAdd).P50;
+            Row(md, "ADD p50 ≤ 2× bare NativeAOT start", $"{Ms(add)} ms = {add / hello:0.00}× hello ({Ms(hello)} ms); +purge {Ms(addPurge)} ms = {addPurge / hello:0.00}×", add <= 2 * hello);
+            Row(md, "ADD p50 ≤ 0.5× the ovs-vsctl change", $"{add / vsctl:0.00}× ovs-vsctl ({Ms(vsctl)} ms); +purge {addPurge / vsctl:0.00}×", add <= 0.5 * vsctl);
+        }
+
+        if (r.Sweep is { Points.Count: > 1 } sweep)
+        {
+            var empty = sweep.Points[0].Point;
+            var largest = sweep.Points.MaxBy(p => p.Shape.Rows).Point;
+            var a0 = sweep.Samples.StatsOf(SweepBench.Name(empty, SweepBench.Add)).P50;
+            var a1 = sweep.Samples.StatsOf(SweepBench.Name(largest, SweepBench.Add)).P50;
+            var d0 = sweep.Samples.StatsOf(SweepBench.Name(empty, SweepBench.Del)).P50;
+            var d1 = sweep.Samples.StatsOf(SweepBench.Name(largest, SweepBench.Del)).P50;
+            Row(md, "flat: ADD at the largest point within 25% of empty",
+                $"{largest.Label}: ADD {Ms(a1)} vs {Ms(a0)} ms ({Pct(a1 / a0)}); DEL {Ms(d1)} vs {Ms(d0)} ms ({Pct(d1 / d0)})", a1 <= 1.25 * a0);
+        }
+
+        foreach (var (storm, what) in new[] { (r.StormPlain, "no revalidation"), (r.StormPurge, "+purge") })
+        {
+            if (storm is not { Rounds.Count: > 0 } s)
+            {
+                continue;
+            }
+
+            var failures = s.Rounds.Sum(x => x.AddFailures + x.DelFailures);
+            var wrong = s.Rounds.Count(x => x.AfterAddProblems.Count + x.AfterDelProblems.Count > 0);
+            var worst = s.Rounds.Max(x => Math.Max(x.AddWallMs, x.DelWallMs));
+            Row(md, $"storm ({what}): 0 failures, ≤ 3 s wall",
+                $"{failures} failed calls, {wrong}/{s.Rounds.Count} rounds with a wrong OVSDB state, slowest wave {worst / 1000:0.00} s",
+                failures == 0 && wrong == 0 && worst <= 3000);
+        }
+
+        if (r.Latency is { Memory.Count: > 0 } mem && mem.Memory.TryGetValue("producer ADD", out var probe))
+        {
+            Row(md, "max RSS ≤ 32 MB", $"producer ADD: {probe.MaxRssKb / 1024.0:0.0} MiB (max of {probe.N})", probe.MaxRssKb * 1024 <= 32_000_000);
+        }
+
+        md.AppendLine();
+    }
+
+    private static void Row(StringBuilder md, string target, string measured, bool met) =>
+        md.AppendLine(Inv, $"| {target} | {measured} | {(met ? "met" : "**not met**")} |");
+
+    private static void Latency(StringBuilder md, LatencyBench lat, Options o)
+    {
+        var n = lat.Samples.StatsOf(LatencyBench.True).N;
+        md.AppendLine("## 1. Latency per call (ms)").AppendLine();
+        md.AppendLine(Inv, $"{n} interleaved iterations (+{o.Warmup} warm-up): each iteration runs every contender once, the order shuffled " +
+                           $"(ADD → CHECK → DEL of one attachment keep their order). One sandbox: ovsdb-server + ovs-vswitchd (netdev datapath), " +
+                           $"bridge br1 with 13 internal ports; every measured call joins or leaves a mirror that already has a resident producer. " +
+                           $"Wall time from spawn to reaped, as the harness (a .NET process, like kubelet a separate process) sees it.").AppendLine();
+        md.AppendLine("| contender | n | p50 | p90 | p99 | mean | min | max |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var name in new[] { LatencyBench.True, LatencyBench.Hello, LatencyBench.VsctlAdd, LatencyBench.VsctlRemove }
+                     .Concat(LatencyBench.PluginContenders.Select(c => "ovs-mirror " + c)))
+        {
+            var key = name.StartsWith("ovs-mirror ", StringComparison.Ordinal) ? name["ovs-mirror ".Length..] : name;
+            var s = lat.Samples.StatsOf(key);
+            md.AppendLine(Inv, $"| {name} | {s.N} | {Ms(s.P50)} | {Ms(s.P90)} | {Ms(s.P99)} | {Ms(s.Mean)} | {Ms(s.Min)} | {Ms(s.Max)} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("`+purge`: `flowRevalidation: purge` with `vswitchdCtl` set, so each change is followed by `revalidator/purge` on ovs-vswitchd " +
+                      "(no traffic flows in the sandbox, so the datapath holds no flows to purge: this is the fixed cost of the call). " +
+                      "The others use `flowRevalidation: none`.").AppendLine();
+    }
+
+    private static void StartupBreakdown(StringBuilder md, LatencyBench lat)
+    {
+        string[] contenders = [LatencyBench.Hello, .. LatencyBench.PluginContenders];
+        var breakdowns = contenders.Select(c => Breakdown.Of(lat.Samples.Of(c + LatencyBench.Timed))).ToList();
+        if (breakdowns.All(b => b.Runs == 0))
+        {
+            return;
+        }
+
+        md.AppendLine("## 2. Startup breakdown (mean ms per phase, from `OVS_MIRROR_TIMING`)").AppendLine();
+        md.AppendLine("Timed twins of the calls above (own mirrors and ports, same iterations). `main` is spawn → `Main` (the harness's " +
+                      "Process.Start, exec, loader, NativeAOT runtime init); `transactN` is the N-th OVSDB round trip; a phase a run did not " +
+                      "have counts as 0. The hello prints the same line (`output` = its Console.WriteLine), so its `main` is the floor of " +
+                      "ovs-mirror's. The last rows compare the harness wall time of the timed and the untimed calls.").AppendLine();
+        BreakdownTable(md, [.. contenders.Select(c => c == LatencyBench.Hello ? "hello" : Short(c))], breakdowns,
+            [.. contenders.Select(c => lat.Samples.StatsOf(c + LatencyBench.Timed).P50)], [.. contenders.Select(c => lat.Samples.StatsOf(c).P50)]);
+        var hello = lat.Samples.StatsOf(LatencyBench.Hello).P50;
+        var truth = lat.Samples.StatsOf(LatencyBench.True).P50;
+        md.AppendLine(Inv, $"For scale: `/bin/true` {Ms(truth)} ms and the bare NativeAOT hello {Ms(hello)} ms wall (p50), in the same iterations.").AppendLine();
+    }
+
+    private static void BreakdownTable(StringBuilder md, IReadOnlyList<string> headers, IReadOnlyList<Breakdown> breakdowns,
+        IReadOnlyList<double> timedP50, IReadOnlyList<double> untimedP50)
+    {
+        md.AppendLine("| phase | " + string.Join(" | ", headers) + " |");
+        md.AppendLine("|---|" + string.Concat(headers.Select(_ => "---|")));
+        foreach (var phase in Breakdown.Phases(breakdowns))
+        {
+            var cells = breakdowns.Select(b => b.Means.TryGetValue(phase, out var v) ? Ms(v) : "—");
+            var label = phase == "total" ? "**total** (spawn → exit)" : phase;
+            md.AppendLine(Inv, $"| {label} | {string.Join(" | ", cells)} |");
+        }
+
+        md.AppendLine("| runs | " + string.Join(" | ", breakdowns.Select(b => b.Runs.ToString(Inv))) + " |");
+        md.AppendLine("| wall p50, timed | " + string.Join(" | ", timedP50.Select(Ms)) + " |");
+        md.AppendLine("| wall p50, untimed | " + string.Join(" | ", untimedP50.Select(Ms)) + " |");
+        md.AppendLine();
+    }
+
+    private static string Short(string contender) => contender.Replace("producer", "prod", StringComparison.Ordinal)
+        .Replace("consumer", "cons", StringComparison.Ordinal);
+
+    private static void Sweep(StringBuilder md, SweepBench sweep, Options o)
+    {
+        if (sweep.Points.Count == 0)
+        {
+            return;
+        }
+
+        var n = sweep.Samples.StatsOf(SweepBench.Name(sweep.Points[0].Point, SweepBench.Add)).N;
+        md.AppendLine("## 3. Scale sweep (ms)").AppendLine();
+        md.AppendLine(Inv, $"One ovsdb-server per point (no ovs-vswitchd, `flowRevalidation: none`), all built by the plugin itself " +
+                           $"(members and mirrors are real attachments with their records). {n} interleaved iterations (+{o.Warmup} warm-up) " +
+                           $"over all points; each runs ADD then DEL of one producer port on mirror `bm` of br1, and ovs-vsctl adding/removing " +
+                           $"another port to/from the same mirror. `bm` always has a resident consumer; *members* are producer ports already on it; " +
+                           $"the other bridges' 32 mirrors reuse the names of br1's, so a lookup by name also finds their rows.").AppendLine();
+        md.AppendLine("| point | mirrors (all bridges) | ports | OVSDB rows | db KiB | ADD p50 | p90 | p99 | DEL p50 | p90 | p99 | vsctl add p50 | vsctl remove p50 | ADD / empty | DEL / empty |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        var baseAdd = sweep.Samples.StatsOf(SweepBench.Name(sweep.Points[0].Point, SweepBench.Add)).P50;
+        var baseDel = sweep.Samples.StatsOf(SweepBench.Name(sweep.Points[0].Point, SweepBench.Del)).P50;
+        foreach (var (p, shape) in sweep.Points)
+        {
+            var add = sweep.Samples.StatsOf(SweepBench.Name(p, SweepBench.Add));
+            var del = sweep.Samples.StatsOf(SweepBench.Name(p, SweepBench.Del));
+            var va = sweep.Samples.StatsOf(SweepBench.Name(p, SweepBench.VsctlAdd));
+            var vr = sweep.Samples.StatsOf(SweepBench.Name(p, SweepBench.VsctlRemove));
+            md.AppendLine(Inv, $"| {p.Label} | {shape.Mirrors} | {shape.Ports} | {shape.Rows} | {shape.DbFileBytes / 1024} | " +
+                               $"{Ms(add.P50)} | {Ms(add.P90)} | {Ms(add.P99)} | {Ms(del.P50)} | {Ms(del.P90)} | {Ms(del.P99)} | " +
+                               $"{Ms(va.P50)} | {Ms(vr.P50)} | {add.P50 / baseAdd:0.00} | {del.P50 / baseDel:0.00} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("Plot: `latency-vs-db-size.svg` (p50 with p10–p90 bars).").AppendLine();
+        var timed = sweep.TimedPoints;
+        if (timed.Count > 0)
+        {
+            md.AppendLine("Where the time goes (mean ms per phase, `OVS_MIRROR_TIMING`; timed twins with their own port, same iterations):").AppendLine();
+            var names = timed.SelectMany(p => new[] { (p, SweepBench.Add), (p, SweepBench.Del) }).ToList();
+            BreakdownTable(md, [.. names.Select(n => $"{n.p.Label}: {n.Item2}")],
+                [.. names.Select(n => Breakdown.Of(sweep.Samples.Of(SweepBench.Name(n.p, n.Item2 + SweepBench.Timed))))],
+                [.. names.Select(n => sweep.Samples.StatsOf(SweepBench.Name(n.p, n.Item2 + SweepBench.Timed)).P50)],
+                [.. names.Select(n => sweep.Samples.StatsOf(SweepBench.Name(n.p, n.Item2)).P50)]);
+        }
+    }
+
+    private static void Storm(StringBuilder md, Results r, Options o)
+    {
+        var storms = new[] { (r.StormPlain, "no revalidation (ovsdb-server only)"), (r.StormPurge, "+purge (ovsdb-server + ovs-vswitchd, internal ports)") }
+            .Where(s => s.Item1 is { Rounds.Count: > 0 }).ToList();
+        if (storms.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## 4. Storm").AppendLine();
+        md.AppendLine(Inv, $"{o.StormPods} ADD processes started at once (one thread spawning them back to back, as kubelet would), " +
+                           $"then {o.StormPods} DELs; {o.StormRounds} round(s) per variant. Pods 0–4 are the outputs of storm-0…3 and storm-all, every other pod " +
+                           $"is a producer of storm-(k mod 4) (src+dst) and of storm-all (src), two mirrors in one ADD. After the ADDs ovs-vsctl must show " +
+                           $"exactly one row per mirror, every member, one record per attachment, and br1 listing them; after the DELs, no Mirror row.").AppendLine();
+        md.AppendLine("| variant | rounds | ADD wave wall (median / max) | DEL wave wall (median / max) | ADD per call p50 / p99 / max | DEL per call p50 / p99 / max | failed calls | state after ADDs | state after DELs |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var (storm, what) in storms)
+        {
+            var rounds = storm!.Rounds;
+            var addWall = new Stats(rounds.Select(x => x.AddWallMs));
+            var delWall = new Stats(rounds.Select(x => x.DelWallMs));
+            var adds = new Stats(rounds.SelectMany(x => x.Adds).Select(c => c.WallMs));
+            var dels = new Stats(rounds.SelectMany(x => x.Dels).Select(c => c.WallMs));
+            var failed = rounds.Sum(x => x.AddFailures + x.DelFailures);
+            md.AppendLine(Inv, $"| {what} | {rounds.Count} | {Ms(addWall.P50)} / {Ms(addWall.Max)} | {Ms(delWall.P50)} / {Ms(delWall.Max)} | " +
+                               $"{Ms(adds.P50)} / {Ms(adds.P99)} / {Ms(adds.Max)} | {Ms(dels.P50)} / {Ms(dels.P99)} / {Ms(dels.Max)} | " +
+                               $"{failed} | {Ok(rounds.Count(x => x.AfterAddProblems.Count == 0), rounds.Count)} | {Ok(rounds.Count(x => x.AfterDelProblems.Count == 0), rounds.Count)} |");
+        }
+
+        md.AppendLine();
+        foreach (var (storm, what) in storms)
+        {
+            var problems = storm!.Rounds.SelectMany((x, i) => x.AfterAddProblems.Select(p => $"round {i + 1} after ADDs: {p}")
+                .Concat(x.AfterDelProblems.Select(p => $"round {i + 1} after DELs: {p}"))).ToList();
+            var failures = storm.Rounds.SelectMany(x => x.Adds.Concat(x.Dels)).Where(c => !c.Ok)
+                .Select(c => c.Stdout.Trim()).GroupBy(s => s, StringComparer.Ordinal).ToList();
+            foreach (var p in problems.Take(10))
+            {
+                md.AppendLine(Inv, $"- {what}: {p}");
+            }
+
+            foreach (var g in failures.Take(5))
+            {
+                md.AppendLine(Inv, $"- {what}: {g.Count()}× failed: `{g.Key}`");
+            }
+        }
+
+        md.AppendLine();
+    }
+
+    private static string Ok(int ok, int of) => ok == of ? $"ok {ok}/{of}" : $"**wrong in {of - ok}/{of}**";
+
+    private static void Memory(StringBuilder md, Results r)
+    {
+        md.AppendLine("## 5. Memory and size").AppendLine();
+        if (r.Latency is { Memory.Count: > 0 } lat)
+        {
+            md.AppendLine("Each call run under `hack/bench/rss-probe.pl` (fork, exec, `wait4`): the child's max RSS; " +
+                          "interleaved like §1, against the same sandbox (ovs-mirror ADD/DEL without and with purge). " +
+                          "A child's max RSS includes the image it replaced at exec, so the probe is a small perl process: " +
+                          "its floor (~2.5 MiB) is the `/bin/true` row.").AppendLine();
+            md.AppendLine("| call | probes | max RSS (MiB) | median max RSS (MiB) |");
+            md.AppendLine("|---|---|---|---|");
+            foreach (var (name, p) in lat.Memory)
+            {
+                md.AppendLine(Inv, $"| {name} | {p.N} | {p.MaxRssKb / 1024.0:0.0} | {p.MedianRssKb / 1024.0:0.0} |");
+            }
+
+            md.AppendLine();
+        }
+
+        if (r.Sizes.Count > 0)
+        {
+            md.AppendLine("| binary | path | bytes | MiB |");
+            md.AppendLine("|---|---|---|---|");
+            foreach (var (name, path, bytes) in r.Sizes)
+            {
+                md.AppendLine(Inv, $"| {name} | `{path}` | {bytes} | {bytes / 1048576.0:0.00} |");
+            }
+
+            md.AppendLine();
+        }
+    }
+
+    private static void Method(StringBuilder md)
+    {
+        md.AppendLine("## Method").AppendLine();
+        md.AppendLine("- Every contender is a separate process started the same way (stdin, stdout and stderr are pipes; stdin is written and closed; " +
+                      "stdout and stderr are read to the end; the child is reaped). The harness overhead is in every number alike: `/bin/true` shows it.");
+        md.AppendLine("- Percentiles interpolate between closest ranks. Nothing is discarded except the warm-up iterations.");
+        md.AppendLine("- The sandboxes are hermetic (hack/lib/ovs-testenv.sh): private ovsdb-server, ovs-vswitchd in its own network namespace, " +
+                      "stopped by PID. ovs-vsctl always gets `--no-wait`, so it never waits for ovs-vswitchd.");
+        md.AppendLine("- Numbers from a loaded machine are noisy: compare contenders within one run, not across runs.");
+    }
+
+    private static string Ms(double v) => Stats.Ms(v);
+
+    private static string Pct(double ratio) => double.IsNaN(ratio) ? "—" : (ratio >= 1 ? "+" : "") + ((ratio - 1) * 100).ToString("0", Inv) + "%";
+}
