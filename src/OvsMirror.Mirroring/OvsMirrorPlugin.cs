@@ -33,7 +33,7 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
         WithBackend(config, backend =>
         {
             backend.Attach(request.NetworkConfig.Name, Id(request), port, config.Mirrors);
-            new FlowRevalidator(config, log).Revalidate();
+            backend.RevalidateFlows();
             mark?.Invoke("revalidate");
         }, cancellationToken);
         return output;
@@ -50,7 +50,7 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
         {
             if (backend.Detach((a, _) => a == id))
             {
-                new FlowRevalidator(config, log).Revalidate();
+                backend.RevalidateFlows();
                 mark?.Invoke("revalidate");
             }
         }, cancellationToken);
@@ -140,7 +140,7 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
 
             if (changed)
             {
-                new FlowRevalidator(config, log).Revalidate();
+                backend.RevalidateFlows();
             }
 
             if (errors.Count > 0)
@@ -166,7 +166,7 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
             connection.Deadline = deadline;
             connection.CallCompleted = mark;
             mark?.Invoke("connect");
-            action(new BridgeMirrorBackend(connection, config.Bridge, deadline));
+            action(new BridgeMirrorBackend(connection, config.Bridge, deadline, new FlowRevalidator(config, log)));
         }
         catch (OvsdbConnectionException e)
         {

@@ -7,11 +7,18 @@ namespace OvsMirror.Mirroring.Ovs;
 /// <summary>
 /// Mirrors on an Open_vSwitch bridge: runs the planners' guarded transactions on one connection,
 /// re-reading and re-planning when a guard reports that the state moved, until <paramref name="deadline"/>
-/// (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).
+/// (a <see cref="System.Diagnostics.Stopwatch"/> timestamp). When <paramref name="revalidator"/> is enabled,
+/// every change also bumps next_cfg (<see cref="ConfigSequence"/>) so <see cref="RevalidateFlows"/> can wait
+/// for ovs-vswitchd to apply it before purging flows.
 /// </summary>
-internal sealed class BridgeMirrorBackend(OvsdbConnection connection, string bridge, long deadline)
+internal sealed class BridgeMirrorBackend(OvsdbConnection connection, string bridge, long deadline, FlowRevalidator revalidator)
 {
+    private readonly bool _trackApplied = revalidator.Enabled;
+
     private static readonly IReadOnlyDictionary<int, CniException> NoTerminalGuards = new Dictionary<int, CniException>();
+
+    /// <summary>The highest next_cfg a committed change of this backend set; null when none (or not tracked).</summary>
+    public long? AppliedSequence { get; private set; }
 
     /// <summary>Attaches the port to every requested mirror in one transaction. Returns the attempts it took.</summary>
     public int Attach(string network, AttachmentId id, string portName, IReadOnlyList<MirrorRequest> requests)
@@ -21,7 +28,7 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, string bri
         {
             var snapshot = OvsStateReader.ReadForAttach(connection, bridge, portName, names);
             var plan = AttachPlanner.Plan(snapshot, bridge, network, id, requests);
-            return Committed(connection.Transact(plan.Transaction), plan.TerminalGuards);
+            return Commit(plan.Transaction, plan.TerminalGuards) is not null;
         }, deadline);
     }
 
@@ -41,8 +48,8 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, string bri
                 return true;
             }
 
-            var result = connection.Transact(plan.Transaction);
-            if (!Committed(result, NoTerminalGuards))
+            var result = Commit(plan.Transaction, NoTerminalGuards);
+            if (result is null)
             {
                 return false;
             }
@@ -61,7 +68,10 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, string bri
     }
 
     /// <summary>Removes an owned mirror if it still has no attachment; false when someone joined or it is already gone.</summary>
-    public bool RemoveIfEmpty(Guid mirror) => Committed(connection.Transact(CleanupPlanner.Plan(bridge, mirror)), NoTerminalGuards);
+    public bool RemoveIfEmpty(Guid mirror) => Commit(CleanupPlanner.Plan(bridge, mirror), NoTerminalGuards) is not null;
+
+    /// <summary>Makes the changes committed so far apply to established flows (see <see cref="FlowRevalidator"/>).</summary>
+    public void RevalidateFlows() => revalidator.Revalidate(connection, AppliedSequence);
 
     public BridgeMirrorsSnapshot Read() => OvsStateReader.ReadBridgeMirrors(connection, bridge);
 
@@ -74,9 +84,27 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, string bri
     }
 
     /// <summary>
-    /// True when the transaction committed; false when a guard failed because the state moved (retry);
-    /// a terminal guard's failure is thrown as its CNI error.
+    /// Runs a planned change (plus the next_cfg bump when tracked). Returns the result when it committed;
+    /// null when a guard failed because the state moved (retry); a terminal guard's failure is thrown.
     /// </summary>
+    private TransactionResult? Commit(Transaction transaction, IReadOnlyDictionary<int, CniException> terminalGuards)
+    {
+        var bumpRead = _trackApplied ? ConfigSequence.AppendBump(transaction) : -1;
+        var result = connection.Transact(transaction);
+        if (!Committed(result, terminalGuards))
+        {
+            return null;
+        }
+
+        if (bumpRead >= 0 && ConfigSequence.Read(result, bumpRead) is { } sequence)
+        {
+            AppliedSequence = Math.Max(AppliedSequence ?? 0, sequence);
+        }
+
+        return result;
+    }
+
+    /// <summary>True when committed; false when a guard failed because the state moved; a terminal guard throws.</summary>
     private static bool Committed(TransactionResult result, IReadOnlyDictionary<int, CniException> terminalGuards)
     {
         if (result.FirstFailure is not { } failure)

@@ -5,6 +5,12 @@ internal static class VswitchSchema
 {
     public const string Database = "Open_vSwitch";
 
+    /// <summary>The root table; its one row carries the next_cfg/cur_cfg handshake with ovs-vswitchd.</summary>
+    public const string OpenVSwitch = "Open_vSwitch";
+
+    public const string NextCfg = "next_cfg";
+    public const string CurCfg = "cur_cfg";
+
     public const string Bridge = "Bridge";
     public const string Port = "Port";
     public const string Mirror = "Mirror";
