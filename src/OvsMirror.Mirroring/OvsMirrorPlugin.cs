@@ -66,7 +66,7 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
         var portName = config.Mirrors.Count == 0 ? "" : HostInterface.Find(prevResult);
         WithBackend(config, backend =>
         {
-            var snapshot = backend.Read();
+            var snapshot = backend.Read(withPortSets: true);
             var port = config.Mirrors.Count == 0 ? null : backend.ReadPort(portName);
             var differences = AttachmentDiff.Find(snapshot, config.Bridge, port, portName, request.NetworkConfig.Name,
                 Id(request), config.Mirrors);
@@ -89,7 +89,7 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
         {
             WithBackend(config, backend =>
             {
-                if (backend.Read().Bridge is null)
+                if (backend.ReadBridge() is null)
                 {
                     throw new CniException(CniErrorCode.PluginNotAvailable,
                         $"bridge {config.Bridge} does not exist in OVSDB at {config.Endpoint}");

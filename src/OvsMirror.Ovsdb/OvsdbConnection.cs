@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace OvsMirror.Ovsdb;
@@ -12,7 +10,8 @@ namespace OvsMirror.Ovsdb;
 /// <para>It is synchronous on purpose. A CNI plugin is a process of a few milliseconds that makes a
 /// handful of sequential calls; asynchronous sockets or timers start the thread pool and the socket
 /// engine, which costs more than the calls themselves (measured: ~3 ms of a ~10 ms NativeAOT run).
-/// Blocking sockets with poll(2)-based deadlines keep every call on the calling thread.</para>
+/// Sockets driven with poll(2)-based deadlines keep every call on the calling thread (unix endpoints go
+/// straight to the syscalls: <see cref="UnixSocketTransport"/>).</para>
 /// <para>Calls from several threads are serialized. Replies are matched by id, so a late reply to a call
 /// that timed out is skipped; the server's "echo" requests (§4.1.11) are answered while a call waits.</para>
 /// </summary>
@@ -23,16 +22,16 @@ public sealed class OvsdbConnection : IDisposable
     /// <summary>How often a blocked call looks at its cancellation token.</summary>
     private static readonly TimeSpan CancellationPollInterval = TimeSpan.FromMilliseconds(50);
 
-    private readonly Socket _socket;
+    private readonly IOvsdbTransport _transport;
     private readonly JsonMessageFramer _framer = new();
     private readonly ArrayBufferWriter<byte> _request = new(1024);
     private readonly Lock _gate = new();
     private long _nextId;
     private OvsdbException? _broken;
 
-    private OvsdbConnection(Socket socket, OvsdbEndpoint endpoint, TimeSpan callTimeout)
+    private OvsdbConnection(IOvsdbTransport transport, OvsdbEndpoint endpoint, TimeSpan callTimeout)
     {
-        _socket = socket;
+        _transport = transport;
         Endpoint = endpoint;
         CallTimeout = callTimeout;
     }
@@ -54,62 +53,12 @@ public sealed class OvsdbConnection : IDisposable
     public static OvsdbConnection Connect(OvsdbEndpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        Socket? socket = null;
-        try
-        {
-            EndPoint target;
-            if (endpoint.Kind == OvsdbEndpointKind.Unix)
-            {
-                socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                target = new UnixDomainSocketEndPoint(endpoint.Path);
-            }
-            else
-            {
-                var address = IPAddress.TryParse(endpoint.Host, out var ip) ? ip : Dns.GetHostAddresses(endpoint.Host)[0];
-                socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                target = new IPEndPoint(address, endpoint.Port);
-            }
-
-            // A non-blocking connect bounded by poll(2): a full listen backlog (a stuck server) or an
-            // unanswered TCP SYN must not block past the deadline.
-            socket.Blocking = false;
-            try
-            {
-                socket.Connect(target);
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
-            {
-                if (!WaitFor(socket, SelectMode.SelectWrite, deadline, cancellationToken))
-                {
-                    throw new OvsdbTimeoutException($"connect to {endpoint} did not complete within {timeout.TotalMilliseconds:0} ms");
-                }
-
-                var error = (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
-                if (error != SocketError.Success)
-                {
-                    throw new SocketException((int)error);
-                }
-            }
-
-            socket.Blocking = true;
-            return new OvsdbConnection(socket, endpoint, timeout);
-        }
-        catch (Exception e) when (e is SocketException or IOException or IndexOutOfRangeException)
-        {
-            socket?.Dispose();
-
-            // connect(2) on a missing unix socket file is ENOENT, which .NET words "Cannot assign requested address".
-            var reason = endpoint.Kind == OvsdbEndpointKind.Unix && !File.Exists(endpoint.Path)
-                ? "no such socket file (is ovsdb-server running?)"
-                : e.Message;
-            throw new OvsdbConnectionException($"cannot connect to {endpoint}: {reason}", e);
-        }
-        catch
-        {
-            socket?.Dispose();
-            throw;
-        }
+        cancellationToken.ThrowIfCancellationRequested();
+        var timeoutMs = (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue);
+        IOvsdbTransport transport = endpoint.Kind == OvsdbEndpointKind.Unix
+            ? UnixSocketTransport.Connect(endpoint.Path, timeoutMs)
+            : TcpSocketTransport.Connect(endpoint, timeoutMs);
+        return new OvsdbConnection(transport, endpoint, timeout);
     }
 
     public static OvsdbConnection Connect(OvsdbEndpoint endpoint, CancellationToken cancellationToken = default) =>
@@ -193,7 +142,7 @@ public sealed class OvsdbConnection : IDisposable
                 writer.WriteEndObject();
             }
 
-            Send(_request.WrittenSpan);
+            Send(_request.WrittenSpan, deadline, cancellationToken);
             while (true)
             {
                 while (NextMessage() is { } document)
@@ -205,7 +154,7 @@ public sealed class OvsdbConnection : IDisposable
                     }
                 }
 
-                if (!WaitFor(_socket, SelectMode.SelectRead, deadline, cancellationToken))
+                if (!WaitFor(forWrite: false, deadline, cancellationToken))
                 {
                     throw new OvsdbTimeoutException(
                         $"{method} on {Endpoint} did not complete within {(deadline - start) * 1000.0 / Stopwatch.Frequency:0} ms");
@@ -221,7 +170,7 @@ public sealed class OvsdbConnection : IDisposable
         lock (_gate)
         {
             _broken ??= new OvsdbConnectionException($"connection to {Endpoint} was closed");
-            _socket.Dispose();
+            _transport.Dispose();
         }
     }
 
@@ -321,19 +270,27 @@ public sealed class OvsdbConnection : IDisposable
             writer.WriteEndObject();
         }
 
-        Send(reply.WrittenSpan);
+        Send(reply.WrittenSpan, Stopwatch.GetTimestamp() + (long)(CallTimeout.TotalSeconds * Stopwatch.Frequency), CancellationToken.None);
     }
 
-    private void Send(ReadOnlySpan<byte> data)
+    private void Send(ReadOnlySpan<byte> data, long deadline, CancellationToken cancellationToken)
     {
         try
         {
             while (!data.IsEmpty)
             {
-                data = data[_socket.Send(data, SocketFlags.None)..];
+                var sent = _transport.Send(data);
+                if (sent > 0)
+                {
+                    data = data[sent..];
+                }
+                else if (!WaitFor(forWrite: true, deadline, cancellationToken))
+                {
+                    throw new OvsdbTimeoutException($"sending to {Endpoint} did not complete in time");
+                }
             }
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             throw Break(new OvsdbConnectionException($"connection to {Endpoint} failed while sending: {e.Message}", e));
         }
@@ -344,9 +301,9 @@ public sealed class OvsdbConnection : IDisposable
         int received;
         try
         {
-            received = _socket.Receive(_framer.GetWriteBuffer().Span, SocketFlags.None);
+            received = _transport.Receive(_framer.GetWriteBuffer().Span);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             throw Break(new OvsdbConnectionException($"connection to {Endpoint} failed: {e.Message}", e));
         }
@@ -356,11 +313,14 @@ public sealed class OvsdbConnection : IDisposable
             throw Break(new OvsdbConnectionException($"{Endpoint} closed the connection"));
         }
 
-        _framer.Advance(received);
+        if (received > 0)
+        {
+            _framer.Advance(received);
+        }
     }
 
-    /// <summary>poll(2) until the socket is ready, the deadline passes (false) or the token is cancelled.</summary>
-    private static bool WaitFor(Socket socket, SelectMode mode, long deadline, CancellationToken cancellationToken)
+    /// <summary>poll(2) until the transport is ready, the deadline passes (false) or the token is cancelled.</summary>
+    private bool WaitFor(bool forWrite, long deadline, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -368,11 +328,11 @@ public sealed class OvsdbConnection : IDisposable
             var remaining = RemainingMs(deadline);
             if (remaining <= 0)
             {
-                return socket.Poll(0, mode);
+                return _transport.Wait(forWrite, 0);
             }
 
             var slice = cancellationToken.CanBeCanceled ? Math.Min(remaining, CancellationPollInterval.TotalMilliseconds) : remaining;
-            if (socket.Poll(TimeSpan.FromMilliseconds(slice), mode))
+            if (_transport.Wait(forWrite, (int)Math.Ceiling(slice)))
             {
                 return true;
             }
@@ -385,7 +345,7 @@ public sealed class OvsdbConnection : IDisposable
     private OvsdbException Break(OvsdbException reason)
     {
         _broken ??= reason;
-        _socket.Dispose();
+        _transport.Dispose();
         return reason;
     }
 

@@ -73,7 +73,9 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, string bri
     /// <summary>Makes the changes committed so far apply to established flows (see <see cref="FlowRevalidator"/>).</summary>
     public void RevalidateFlows() => revalidator.Revalidate(connection, AppliedSequence);
 
-    public BridgeMirrorsSnapshot Read() => OvsStateReader.ReadBridgeMirrors(connection, bridge);
+    public BridgeSnapshot? ReadBridge() => OvsStateReader.ReadBridge(connection, bridge);
+
+    public BridgeMirrorsSnapshot Read(bool withPortSets = false) => OvsStateReader.ReadBridgeMirrors(connection, bridge, withPortSets);
 
     public PortSnapshot? ReadPort(string portName)
     {

@@ -16,11 +16,11 @@ internal sealed class MirrorSnapshot
         VswitchSchema.OutputPort, VswitchSchema.OutputVlan, VswitchSchema.Snaplen,
     ];
 
-    /// <summary>Everything, for DEL, CHECK and GC.</summary>
-    public static readonly string[] FullColumns =
-    [
-        .. AttachColumns, VswitchSchema.ExternalIds, VswitchSchema.SelectSrcPort, VswitchSchema.SelectDstPort,
-    ];
+    /// <summary>What DEL and GC read: the records carry the port uuids, so not the port sets.</summary>
+    public static readonly string[] DetachColumns = [.. AttachColumns, VswitchSchema.ExternalIds];
+
+    /// <summary>Everything, for CHECK, which verifies the port sets too.</summary>
+    public static readonly string[] FullColumns = [.. DetachColumns, VswitchSchema.SelectSrcPort, VswitchSchema.SelectDstPort];
 
     private MirrorSnapshot(OvsdbRow row)
     {

@@ -48,18 +48,25 @@ internal static class OvsStateReader
         return new AttachSnapshot(bridgeSnapshot, portSnapshot, port, mirrors);
     }
 
-    /// <summary>Two round trips: the bridge, then each of its mirrors by _uuid (at most a few dozen).</summary>
-    public static BridgeMirrorsSnapshot ReadBridgeMirrors(OvsdbConnection connection, string bridge)
-    {
-        var first = connection.Transact(new Transaction(VswitchSchema.Database).Add(
+    /// <summary>One round trip: the bridge row alone, or null when there is none.</summary>
+    public static BridgeSnapshot? ReadBridge(OvsdbConnection connection, string bridge) =>
+        connection.Transact(new Transaction(VswitchSchema.Database).Add(
                 new SelectOperation(VswitchSchema.Bridge, Where.Eq(VswitchSchema.Name, bridge), BridgeSnapshot.Columns)))
-            .ThrowIfAnyFailed();
-        if (first[0].Rows is not [var row])
+            .ThrowIfAnyFailed()[0].Rows is [var row]
+            ? BridgeSnapshot.FromRow(row, bridge)
+            : null;
+
+    /// <summary>
+    /// Two round trips: the bridge, then each of its mirrors by _uuid (at most a few dozen). The port sets,
+    /// which grow with members, are read only with <paramref name="withPortSets"/> (CHECK).
+    /// </summary>
+    public static BridgeMirrorsSnapshot ReadBridgeMirrors(OvsdbConnection connection, string bridge, bool withPortSets = false)
+    {
+        if (ReadBridge(connection, bridge) is not { } bridgeSnapshot)
         {
             return new BridgeMirrorsSnapshot(null, []);
         }
 
-        var bridgeSnapshot = BridgeSnapshot.FromRow(row, bridge);
         if (bridgeSnapshot.Mirrors.Count == 0)
         {
             return new BridgeMirrorsSnapshot(bridgeSnapshot, []);
@@ -68,7 +75,8 @@ internal static class OvsStateReader
         var txn = new Transaction(VswitchSchema.Database);
         foreach (var mirror in bridgeSnapshot.Mirrors)
         {
-            txn.Add(new SelectOperation(VswitchSchema.Mirror, Where.Uuid(mirror), MirrorSnapshot.FullColumns));
+            txn.Add(new SelectOperation(VswitchSchema.Mirror, Where.Uuid(mirror),
+                withPortSets ? MirrorSnapshot.FullColumns : MirrorSnapshot.DetachColumns));
         }
 
         var second = connection.Transact(txn).ThrowIfAnyFailed();
