@@ -156,11 +156,11 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
             }
 
             // Owned mirrors left with no attachment at all (a DEL that died between its two transactions).
-            foreach (var mirror in backend.Read().Mirrors.Where(m => m.Owned && m.Records is { Count: 0 } && m.ExternalIds?.Count == 1))
+            foreach (var mirror in backend.Read().Mirrors.Where(m => m.Owned && m.Records is { Count: 0 } && m.ExternalIds?.Count == m.EmptyExternalIds.Count))
             {
                 try
                 {
-                    changed |= backend.RemoveIfEmpty(mirror.Uuid);
+                    changed |= backend.RemoveIfEmpty(mirror);
                 }
                 catch (CniException e)
                 {

@@ -17,9 +17,10 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, string bri
     public int Attach(string network, AttachmentId id, string portName, IReadOnlyList<MirrorRequest> requests)
     {
         var names = requests.Select(r => r.Name).ToArray();
+        string?[]? remotes = requests.Any(r => r.Remote is not null) ? [.. requests.Select(r => r.Remote?.Canonical())] : null;
         return OptimisticRetry.Run($"attach {id} to bridge {bridge}", () =>
         {
-            var snapshot = OvsStateReader.ReadForAttach(connection, bridge, portName, names);
+            var snapshot = OvsStateReader.ReadForAttach(connection, bridge, portName, names, remotes);
             var plan = AttachPlanner.Plan(snapshot, bridge, network, id, requests);
             return Committed(connection.Transact(plan.Transaction), plan.TerminalGuards);
         }, deadline);
@@ -54,14 +55,18 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, string bri
 
         foreach (var mirror in emptied)
         {
-            RemoveIfEmpty(mirror.Uuid);
+            RemoveIfEmpty(mirror);
         }
 
         return changed;
     }
 
-    /// <summary>Removes an owned mirror if it still has no attachment; false when someone joined or it is already gone.</summary>
-    public bool RemoveIfEmpty(Guid mirror) => Committed(connection.Transact(CleanupPlanner.Plan(bridge, mirror)), NoTerminalGuards);
+    /// <summary>
+    /// Removes an owned mirror (and its tunnel port, for a remote mirror) if it still has no attachment; false when
+    /// someone joined or it is already gone.
+    /// </summary>
+    public bool RemoveIfEmpty(MirrorSnapshot mirror) => Committed(connection.Transact(
+        CleanupPlanner.Plan(bridge, mirror.Uuid, mirror.EmptyExternalIds, mirror.Remote is null ? null : mirror.OutputPort)), NoTerminalGuards);
 
     public BridgeMirrorsSnapshot Read() => OvsStateReader.ReadBridgeMirrors(connection, bridge);
 
