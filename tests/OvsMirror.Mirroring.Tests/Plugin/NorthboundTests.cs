@@ -196,9 +196,25 @@ public sealed partial class NorthboundTests
         {
             var name = "race" + round.ToString(CultureInfo.InvariantCulture);
             var config = Config(sandbox, [Mirror1(name)]);
-            var runs = RaceCallers.RunTogether(sandbox,
-                [.. Enumerable.Range(0, callers).Select(i => (Func<PluginRun>)(() => Run(plugin, "ADD", config, $"p{i}", $"{name}-{i}")))],
-                pauseServer: false);
+            // The NB server is stopped while the callers start, so every first read sees "no mirror" and every
+            // caller inserts one: all but one commit fail on NB's unique name index and must re-read and join.
+            var nb = sandbox.NbServerPid!.Value.ToString(CultureInfo.InvariantCulture);
+            await ProcessRunner.RunCheckedAsync("kill", ["-STOP", nb]);
+            PluginRun[] runs;
+            try
+            {
+                var adds = Enumerable.Range(0, callers).Select(i => Task.Factory.StartNew(
+                    () => Run(plugin, "ADD", config, $"p{i}", $"{name}-{i}"), CancellationToken.None,
+                    TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+                await Task.Delay(RaceCallers.PauseHold);
+                await ProcessRunner.RunCheckedAsync("kill", ["-CONT", nb]);
+                runs = await Task.WhenAll(adds);
+            }
+            finally
+            {
+                await ProcessRunner.RunAsync("kill", ["-CONT", nb]);
+            }
+
             var problems = runs.Where(r => r.ExitCode != 0).Select(r => r.Message).ToList();
             var names = await MirrorNamesAsync(sandbox);
             if (names.Count(n => n == name) != 1)

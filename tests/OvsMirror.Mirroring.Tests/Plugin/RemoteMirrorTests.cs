@@ -47,6 +47,9 @@ public sealed class RemoteMirrorTests
             [await sandbox.PortUuidAsync("prod1"), await sandbox.PortUuidAsync("prod2")]);
         plugin.Run("CHECK", PluginHarness.WithPrevResult(plugin.Config("br1", RemoteProducer(Gre())), "prod1"), "p1").ShouldSucceed();
 
+        var checkOther = PluginHarness.WithPrevResult(plugin.Config("br1", RemoteProducer(Gre(key: 7))), "prod1");
+        plugin.Run("CHECK", checkOther, "p1").ShouldFail(105, "mirror mirror1 outputs to remote \"gre;remote_ip=172.31.1.2;key=99\"");
+
         plugin.Del("br1", "p1").ShouldSucceed();
         (await TunnelPortsAsync(sandbox)).Should().Equal(tunnel);
         plugin.Del("br1", "p2").ShouldSucceed();
@@ -54,6 +57,22 @@ public sealed class RemoteMirrorTests
         (await sandbox.MirrorsAsync()).Should().BeEmpty();
         (await TunnelPortsAsync(sandbox)).Should().BeEmpty("the tunnel goes with the mirror");
         (await sandbox.VsctlAsync("list-ports", "br1")).Should().NotContain("omt");
+    }
+
+    [OvsFact]
+    public async Task Check_WhenTheTunnelPortWasDeleted_SaysSo_AndDelStillCleansUp()
+    {
+        var (sandbox, plugin) = await StartAsync();
+        await using var _ = sandbox;
+        plugin.Add("br1", "prod1", RemoteProducer(Gre()), "p1").ShouldSucceed();
+        var tunnel = (await TunnelPortsAsync(sandbox)).Should().ContainSingle().Subject;
+
+        await sandbox.VsctlAsync("del-port", "br1", tunnel);
+
+        plugin.Run("CHECK", PluginHarness.WithPrevResult(plugin.Config("br1", RemoteProducer(Gre())), "prod1"), "p1")
+            .ShouldFail(105, $"its tunnel port {tunnel} is gone");
+        plugin.Del("br1", "p1").ShouldSucceed();
+        (await sandbox.MirrorsAsync()).Should().BeEmpty();
     }
 
     [OvsFact]
