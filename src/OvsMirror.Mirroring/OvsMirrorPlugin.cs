@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using OvsMirror.Cni;
 using OvsMirror.Mirroring.Config;
+using OvsMirror.Mirroring.Ovn;
 using OvsMirror.Mirroring.Ovs;
 using OvsMirror.Ovsdb;
 
@@ -20,6 +20,12 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
     public JsonObject Add(CniRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (OvnConfigParser.SelectsOvn(request.NetworkConfig.Raw))
+        {
+            new NorthboundCommands(mark).Add(request, cancellationToken);
+            return CniResult.PassThrough(request.NetworkConfig);
+        }
+
         var config = PluginConfigParser.Parse(request.NetworkConfig, request.ProgramName);
         var output = CniResult.PassThrough(request.NetworkConfig);
         mark?.Invoke("config");
@@ -43,6 +49,12 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
     public void Del(CniRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (OvnConfigParser.SelectsOvn(request.NetworkConfig.Raw))
+        {
+            new NorthboundCommands(mark).Del(request, cancellationToken);
+            return;
+        }
+
         var config = PluginConfigParser.ParseForCleanup(request.NetworkConfig);
         mark?.Invoke("config");
         var id = Id(request);
@@ -60,6 +72,12 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
     public void Check(CniRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (OvnConfigParser.SelectsOvn(request.NetworkConfig.Raw))
+        {
+            new NorthboundCommands(mark).Check(request, cancellationToken);
+            return;
+        }
+
         var config = PluginConfigParser.Parse(request.NetworkConfig, request.ProgramName);
         var prevResult = request.NetworkConfig.PrevResult
             ?? throw new CniException(CniErrorCode.InvalidNetworkConfig, "prevResult is required for CHECK");
@@ -84,6 +102,12 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
     public void Status(CniRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (OvnConfigParser.SelectsOvn(request.NetworkConfig.Raw))
+        {
+            new NorthboundCommands(mark).Status(request, cancellationToken);
+            return;
+        }
+
         var config = PluginConfigParser.ParseForCleanup(request.NetworkConfig);
         try
         {
@@ -107,6 +131,12 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
     public void Gc(CniRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (OvnConfigParser.SelectsOvn(request.NetworkConfig.Raw))
+        {
+            new NorthboundCommands(mark).Gc(request, cancellationToken);
+            return;
+        }
+
         var config = PluginConfigParser.ParseForCleanup(request.NetworkConfig);
         var network = request.NetworkConfig.Name;
         var valid = (request.NetworkConfig.ValidAttachments ?? [])
@@ -126,11 +156,11 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
             }
 
             // Owned mirrors left with no attachment at all (a DEL that died between its two transactions).
-            foreach (var mirror in backend.Read().Mirrors.Where(m => m.Owned && m.Records is { Count: 0 } && m.ExternalIds?.Count == 1))
+            foreach (var mirror in backend.Read().Mirrors.Where(m => m.Owned && m.Records is { Count: 0 } && m.ExternalIds?.Count == m.EmptyExternalIds.Count))
             {
                 try
                 {
-                    changed |= backend.RemoveIfEmpty(mirror.Uuid);
+                    changed |= backend.RemoveIfEmpty(mirror);
                 }
                 catch (CniException e)
                 {
@@ -153,33 +183,9 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
 
     private static AttachmentId Id(CniRequest request) => new(request.ContainerId, request.IfName);
 
-    /// <summary>
-    /// One connection for the whole command and one deadline, the config's timeout. OVSDB that cannot be
-    /// reached, or does not answer in time, is CNI code 11 (try again later).
-    /// </summary>
-    private void WithBackend(PluginConfig config, Action<BridgeMirrorBackend> action, CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(config.Timeout.TotalSeconds * Stopwatch.Frequency);
-        try
-        {
-            using var connection = OvsdbConnection.Connect(config.Endpoint, config.Timeout, cancellationToken);
-            connection.Deadline = deadline;
-            connection.CallCompleted = mark;
-            mark?.Invoke("connect");
-            action(new BridgeMirrorBackend(connection, config.Bridge, deadline, new FlowRevalidator(config, log)));
-        }
-        catch (OvsdbConnectionException e)
-        {
-            throw new CniException(CniErrorCode.TryAgainLater, $"OVSDB (socket_file): {e.Message}");
-        }
-        catch (OvsdbTimeoutException e)
-        {
-            throw new CniException(CniErrorCode.TryAgainLater,
-                $"OVSDB at {config.Endpoint} did not complete within {config.Timeout.TotalMilliseconds:0} ms (timeoutMs)", e.Message);
-        }
-        catch (OvsdbException e)
-        {
-            throw new CniException(CniErrorCode.IoFailure, $"OVSDB at {config.Endpoint}: {e.Message}");
-        }
-    }
+    /// <summary>One connection and one deadline for the command (<see cref="OvsdbSession"/>).</summary>
+    private void WithBackend(PluginConfig config, Action<BridgeMirrorBackend> action, CancellationToken cancellationToken) =>
+        OvsdbSession.Run(config.Endpoint, config.Timeout, "socket_file", mark,
+            (connection, deadline) => action(new BridgeMirrorBackend(connection, config.Bridge, deadline, new FlowRevalidator(config, log))),
+            cancellationToken);
 }

@@ -29,4 +29,10 @@ public static class PluginErrorCode
 
     /// <summary>The request conflicts with how the existing mirror selects traffic (VLAN filter vs. ports).</summary>
     public const int SelectionConflict = 107;
+
+    /// <summary>An OVN mirror of the requested name exists with another type, index, filter or sink.</summary>
+    public const int MirrorDefinitionConflict = 108;
+
+    /// <summary>Backend ovn: the pod's Logical_Switch_Port is not in OVN Northbound.</summary>
+    public const int LogicalSwitchPortNotFound = 109;
 }

@@ -66,7 +66,10 @@ internal static class ConfigValueReader
     /// A JSON number with an integral value (<c>100</c>, also <c>100.0</c> and <c>1e2</c>) in <paramref name="min"/>-<paramref name="max"/>.
     /// The offending number is shown: it is a number, not a secret.
     /// </summary>
-    public static int ReadInteger(JsonNode? node, string path, int min, int max)
+    public static int ReadInteger(JsonNode? node, string path, int min, int max) => (int)ReadLong(node, path, min, max);
+
+    /// <inheritdoc cref="ReadInteger"/>
+    public static long ReadLong(JsonNode? node, string path, long min, long max)
     {
         if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.Number)
         {
@@ -77,14 +80,14 @@ internal static class ConfigValueReader
         if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long integer))
         {
             return integer >= min && integer <= max
-                ? (int)integer
+                ? integer
                 : throw Invalid($"{path}: {integer.ToString(CultureInfo.InvariantCulture)} is outside {min}-{max}");
         }
 
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double real) && double.IsInteger(real))
         {
             return real >= min && real <= max
-                ? (int)real
+                ? (long)real
                 : throw Invalid($"{path}: {real.ToString("R", CultureInfo.InvariantCulture)} is outside {min}-{max}");
         }
 

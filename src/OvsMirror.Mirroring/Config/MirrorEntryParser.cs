@@ -26,7 +26,7 @@ internal static class MirrorEntryParser
 
     public const int MaxSnaplen = 65535;
 
-    private static readonly string[] OvsMirrorKeys = ["name", "selection", "vlans", "output", "outputVlan", "snaplen"];
+    private static readonly string[] OvsMirrorKeys = ["name", "selection", "vlans", "output", "outputVlan", "snaplen", "remote"];
 
     private static readonly string[] OvsCniKeys = ["name", "ingress", "egress"];
 
@@ -152,8 +152,9 @@ internal static class MirrorEntryParser
             throw Invalid($"{path}.vlans needs \"vlan\" in {path}.selection");
         }
 
+        var remote = Get(entry, "remote") is { } remoteNode ? RemoteOutput.Parse(remoteNode, path + ".remote") : null;
         return new MirrorRequest(
-            name, MirrorRole.Producer, selection, ReadVlans(vlans, path + ".vlans"), MirrorOutputKind.None, null, snaplen, source);
+            name, MirrorRole.Producer, selection, ReadVlans(vlans, path + ".vlans"), MirrorOutputKind.None, null, snaplen, source, remote);
     }
 
     private static MirrorRequest ParseOutput(
@@ -170,6 +171,11 @@ internal static class MirrorEntryParser
         if (Get(entry, "vlans") is not null)
         {
             throw Invalid($"{path}.vlans is only for an entry with \"vlan\" in selection");
+        }
+
+        if (Get(entry, "remote") is not null)
+        {
+            throw Invalid($"{path}.remote is for a source entry (with selection): a remote collector is the mirror's output instead of a consumer");
         }
 
         int? outputVlan = OptionalInteger(entry, "outputVlan", path + ".outputVlan", MinOutputVlan, MaxVlan);

@@ -15,7 +15,8 @@ public sealed class MirrorRequest
         MirrorOutputKind outputKind,
         int? outputVlan,
         int? snaplen,
-        ConfigSource source)
+        ConfigSource source,
+        RemoteOutput? remote = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(vlans);
@@ -27,6 +28,7 @@ public sealed class MirrorRequest
         OutputVlan = outputVlan;
         Snaplen = snaplen;
         Source = source;
+        Remote = remote;
     }
 
     /// <summary><c>Mirror.name</c>: non-empty, at most 255 UTF-8 bytes.</summary>
@@ -59,4 +61,7 @@ public sealed class MirrorRequest
     /// Who asked: when NAD and pod entries of the same name were merged, <see cref="ConfigSource.Nad"/>.
     /// </summary>
     public ConfigSource Source { get; }
+
+    /// <summary>A producer's <c>remote</c>: the mirror outputs to a GRE/ERSPAN tunnel; null for none.</summary>
+    public RemoteOutput? Remote { get; }
 }

@@ -61,7 +61,8 @@ internal static class MirrorRequestMerger
             MirrorOutputKind.None,
             null,
             MergeSnaplen(first, second),
-            source);
+            source,
+            MergeRemote(first, second));
     }
 
     /// <summary>
@@ -79,6 +80,17 @@ internal static class MirrorRequestMerger
         }
 
         return [.. new SortedSet<int>(first.Vlans.Concat(second.Vlans))];
+    }
+
+    /// <summary>The remote output is a property of the whole mirror: two entries that both give one must agree.</summary>
+    private static RemoteOutput? MergeRemote(MirrorRequest first, MirrorRequest second)
+    {
+        if (first.Remote is { } a && second.Remote is { } b && a != b)
+        {
+            throw Invalid($"mirror {first.Name}: entries give different remote outputs");
+        }
+
+        return first.Remote ?? second.Remote;
     }
 
     /// <summary>snaplen is a property of the whole mirror: two entries that both give one must agree.</summary>

@@ -297,6 +297,14 @@ public static class PluginConfigParser
                     $"{PodMirrorsPath}[{i}]: mirror {request.Name} is not in allowedPodMirrors of this network");
             }
 
+            if (request.Remote is not null)
+            {
+                // A pod must not be able to send copies of traffic to an address of its choosing.
+                throw new CniException(
+                    PluginErrorCode.PodArgsNotAllowed,
+                    $"{PodMirrorsPath}[{i}]: mirror {request.Name} asks for a remote output, which only the NAD may configure");
+            }
+
             if (!policy.AllowsRole(request.Role))
             {
                 string role = request.Role == MirrorRole.Producer ? "producer" : "consumer";

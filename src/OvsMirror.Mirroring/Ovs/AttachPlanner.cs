@@ -26,6 +26,10 @@ internal static class AttachPlanner
         var guards = new List<OvsdbOperation>();
         var writes = new List<OvsdbOperation>();
         var terminal = new Dictionary<int, CniException>();
+
+        // "No tunnel port of that name" is checked last: a racing creator's port must first fail the guards that
+        // mean "re-read" (Bridge.mirrors as read, the output as read), so only a truly stray port is an error.
+        var tunnelGuards = new List<(WaitOperation Guard, CniException Error)>();
         var byBridgeName = Where.Eq(VswitchSchema.Name, bridgeName);
         var portAtom = OvsdbAtom.FromUuid(port.Uuid);
 
@@ -51,7 +55,22 @@ internal static class AttachPlanner
             if (candidates.Count == 0)
             {
                 var uuidName = "m" + created.Count.ToString(CultureInfo.InvariantCulture);
-                writes.Add(new InsertOperation(VswitchSchema.Mirror, NewMirrorRow(request, record, key), uuidName));
+                var row = NewMirrorRow(request, record, key);
+                if (request.Remote is { } remote)
+                {
+                    // The first producer creates the tunnel in the same transaction and makes it the output.
+                    var tunnelUuidName = "t" + created.Count.ToString(CultureInfo.InvariantCulture);
+                    AddTunnel(bridgeName, request, remote, tunnelUuidName, tunnelGuards, writes);
+                    row.Set(VswitchSchema.OutputPort, OvsdbAtom.FromNamedUuid(tunnelUuidName));
+                    row.Set(VswitchSchema.ExternalIds, OvsdbMap.OfStrings(
+                    [
+                        KeyValuePair.Create(OwnerMarker.Key, OwnerMarker.Value),
+                        KeyValuePair.Create(TunnelPort.RemoteKey, remote.Canonical()),
+                        KeyValuePair.Create(key, record.Format()),
+                    ]));
+                }
+
+                writes.Add(new InsertOperation(VswitchSchema.Mirror, row, uuidName));
                 writes.Add(new MutateOperation(VswitchSchema.Bridge, byBridgeName,
                     [Mutation.Insert(VswitchSchema.Mirrors, OvsdbAtom.FromNamedUuid(uuidName))]));
                 if (record.Output == MirrorOutputKind.Vlan)
@@ -71,6 +90,10 @@ internal static class AttachPlanner
             if (record.Role == MirrorRole.Producer)
             {
                 PlanProducer(request, record, mirror, portAtom, guards, mutations, update);
+                if (request.Remote is { } remote)
+                {
+                    PlanRemote(bridgeName, request, remote, mirror, guards, writes, tunnelGuards, mutations, update);
+                }
             }
             else
             {
@@ -115,6 +138,12 @@ internal static class AttachPlanner
         {
             guards.Add(Guards.Exists(VswitchSchema.Bridge,
                 [.. byBridgeName, .. Where.Includes(VswitchSchema.Mirrors, OvsdbSet.Of(existing.Select(OvsdbAtom.FromUuid)))]));
+        }
+
+        foreach (var (guard, error) in tunnelGuards)
+        {
+            terminal[guards.Count] = error;
+            guards.Add(guard);
         }
 
         var txn = new Transaction(VswitchSchema.Database);
@@ -185,6 +214,49 @@ internal static class AttachPlanner
         {
             mutations.Add(Mutation.Insert(VswitchSchema.SelectDstPort, portAtom));
         }
+    }
+
+    /// <summary>
+    /// A producer with a remote joins a mirror: the mirror already outputs to the same remote (guarded by the
+    /// definition in its external_ids), or it has no output yet and this producer adds the tunnel. Anything else
+    /// (another remote, a consumer port, an RSPAN VLAN) is a conflict.
+    /// </summary>
+    private static void PlanRemote(string bridgeName, MirrorRequest request, RemoteOutput remote, MirrorSnapshot mirror,
+        List<OvsdbOperation> guards, List<OvsdbOperation> writes, List<(WaitOperation Guard, CniException Error)> tunnelGuards,
+        List<Mutation> mutations, OvsdbRow update)
+    {
+        var byUuid = Where.Uuid(mirror.Uuid);
+        var definition = OvsdbMap.OfStrings([KeyValuePair.Create(TunnelPort.RemoteKey, remote.Canonical())]);
+        if (mirror.RemoteMatches)
+        {
+            guards.Add(Guards.Exists(VswitchSchema.Mirror, [.. byUuid, .. Where.Includes(VswitchSchema.ExternalIds, definition)]));
+            return;
+        }
+
+        if (mirror.OutputPort is not null || mirror.OutputVlan is not null)
+        {
+            throw new CniException(PluginErrorCode.MirrorOutputTaken,
+                $"mirror {request.Name} already outputs to " +
+                (mirror.OutputVlan is { } vlan ? $"VLAN {vlan}" : "a port (a consumer, or a tunnel to another remote)") +
+                "; every producer of a remote mirror must give the same remote, and a remote mirror has no consumer");
+        }
+
+        RequireOwned(mirror, "output");
+        guards.Add(Guards.Unchanged(VswitchSchema.Mirror, byUuid, new OvsdbRow()
+            .Set(VswitchSchema.OutputPort, mirror.OutputPortValue)
+            .Set(VswitchSchema.OutputVlan, mirror.OutputVlanValue)));
+        AddTunnel(bridgeName, request, remote, "t", tunnelGuards, writes);
+        update.Set(VswitchSchema.OutputPort, OvsdbAtom.FromNamedUuid("t"));
+        mutations.Add(Mutation.Insert(VswitchSchema.ExternalIds, definition));
+    }
+
+    private static void AddTunnel(string bridgeName, MirrorRequest request, RemoteOutput remote, string portUuidName,
+        List<(WaitOperation Guard, CniException Error)> tunnelGuards, List<OvsdbOperation> writes)
+    {
+        var name = TunnelPort.Name(bridgeName, request.Name);
+        tunnelGuards.Add((Guards.Absent(VswitchSchema.Port, Where.Eq(VswitchSchema.Name, name)), new CniException(PluginErrorCode.MirrorOutputTaken,
+            $"port {name}, the tunnel of mirror {request.Name}, already exists without the mirror; remove it (ovs-vsctl del-port {name})")));
+        writes.AddRange(TunnelPort.Create(bridgeName, request.Name, remote, portUuidName));
     }
 
     private static void PlanConsumer(MirrorRequest request, AttachmentRecord record, MirrorSnapshot mirror,

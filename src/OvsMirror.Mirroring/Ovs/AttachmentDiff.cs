@@ -45,6 +45,17 @@ internal static class AttachmentDiff
             }
 
             CheckColumns(mirror, expected, differences);
+            if (request.Remote is { } remote)
+            {
+                if (mirror.Remote != remote.Canonical())
+                {
+                    differences.Add($"mirror {request.Name} outputs to remote \"{mirror.Remote ?? "none"}\", the config asks for \"{remote.Canonical()}\"");
+                }
+                else if (mirror.OutputPort is null)
+                {
+                    differences.Add($"mirror {request.Name} has no output: its tunnel port {TunnelPort.Name(bridgeName, request.Name)} is gone");
+                }
+            }
         }
 
         foreach (var mirror in snapshot.Mirrors)

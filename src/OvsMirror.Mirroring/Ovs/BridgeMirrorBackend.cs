@@ -24,9 +24,10 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, string bri
     public int Attach(string network, AttachmentId id, string portName, IReadOnlyList<MirrorRequest> requests)
     {
         var names = requests.Select(r => r.Name).ToArray();
+        string?[]? remotes = requests.Any(r => r.Remote is not null) ? [.. requests.Select(r => r.Remote?.Canonical())] : null;
         return OptimisticRetry.Run($"attach {id} to bridge {bridge}", () =>
         {
-            var snapshot = OvsStateReader.ReadForAttach(connection, bridge, portName, names);
+            var snapshot = OvsStateReader.ReadForAttach(connection, bridge, portName, names, remotes);
             var plan = AttachPlanner.Plan(snapshot, bridge, network, id, requests);
             return Commit(plan.Transaction, plan.TerminalGuards) is not null;
         }, deadline);
@@ -61,14 +62,18 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, string bri
 
         foreach (var mirror in emptied)
         {
-            RemoveIfEmpty(mirror.Uuid);
+            RemoveIfEmpty(mirror);
         }
 
         return changed;
     }
 
-    /// <summary>Removes an owned mirror if it still has no attachment; false when someone joined or it is already gone.</summary>
-    public bool RemoveIfEmpty(Guid mirror) => Commit(CleanupPlanner.Plan(bridge, mirror), NoTerminalGuards) is not null;
+    /// <summary>
+    /// Removes an owned mirror (and its tunnel port, for a remote mirror) if it still has no attachment; false when
+    /// someone joined or it is already gone.
+    /// </summary>
+    public bool RemoveIfEmpty(MirrorSnapshot mirror) => Commit(
+        CleanupPlanner.Plan(bridge, mirror.Uuid, mirror.EmptyExternalIds, mirror.Remote is null ? null : mirror.OutputPort), NoTerminalGuards) is not null;
 
     /// <summary>Makes the changes committed so far apply to established flows (see <see cref="FlowRevalidator"/>).</summary>
     public void RevalidateFlows() => revalidator.Revalidate(connection, AppliedSequence);

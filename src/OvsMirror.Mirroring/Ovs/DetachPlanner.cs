@@ -73,7 +73,7 @@ internal static class DetachPlanner
             if (mirror.Owned)
             {
                 probes.Add(new SelectOperation(VswitchSchema.Mirror,
-                    [.. byUuid, .. Where.Eq(VswitchSchema.ExternalIds, OwnerMarker.EmptyOwnedExternalIds)], [VswitchSchema.Uuid]));
+                    [.. byUuid, .. Where.Eq(VswitchSchema.ExternalIds, mirror.EmptyExternalIds)], [VswitchSchema.Uuid]));
                 probed.Add(mirror);
             }
         }

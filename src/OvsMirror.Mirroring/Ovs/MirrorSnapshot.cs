@@ -101,6 +101,20 @@ internal sealed class MirrorSnapshot
     public static MirrorSnapshot FromFullRow(OvsdbRow row) => new(row);
 
     /// <summary>An ADD's view: the row plus what two condition-only selects said about ownership and port selections.</summary>
-    public static MirrorSnapshot FromAttachRow(OvsdbRow row, bool owned, bool hasNoPortSelections) =>
-        new(row) { Owned = owned, HasNoPortSelections = hasNoPortSelections };
+    public static MirrorSnapshot FromAttachRow(OvsdbRow row, bool owned, bool hasNoPortSelections, bool remoteMatches = false) =>
+        new(row) { Owned = owned, HasNoPortSelections = hasNoPortSelections, RemoteMatches = remoteMatches };
+
+    /// <summary>ADD: whether external_ids holds the requested remote definition (a condition-only probe).</summary>
+    public bool RemoteMatches { get; private set; }
+
+    /// <summary>The remote definition (<see cref="TunnelPort.RemoteKey"/>) when external_ids was read; null for none.</summary>
+    public string? Remote => ExternalIds?.Get(TunnelPort.RemoteKey)?.AsString();
+
+    /// <summary>
+    /// external_ids of this mirror once no attachment is left: the owner marker, plus the remote definition of a
+    /// remote mirror. Only meaningful when external_ids was read.
+    /// </summary>
+    public OvsdbMap EmptyExternalIds => Remote is { } remote
+        ? OvsdbMap.OfStrings([KeyValuePair.Create(OwnerMarker.Key, OwnerMarker.Value), KeyValuePair.Create(TunnelPort.RemoteKey, remote)])
+        : OwnerMarker.EmptyOwnedExternalIds;
 }

@@ -12,14 +12,17 @@ internal static class OvsStateReader
     private static readonly string[] UuidOnly = [VswitchSchema.Uuid];
 
     /// <summary>One round trip: bridge, port and, per requested name, the mirror row plus two condition-only probes.</summary>
+    /// <param name="remotes">Per name, the canonical remote definition to probe for (null: none); null: no probes.</param>
     public static AttachSnapshot ReadForAttach(OvsdbConnection connection, string bridge, string port,
-        IReadOnlyList<string> mirrorNames)
+        IReadOnlyList<string> mirrorNames, IReadOnlyList<string?>? remotes = null)
     {
+        var stride = remotes is null ? 3 : 4;
         var txn = new Transaction(VswitchSchema.Database)
             .Add(new SelectOperation(VswitchSchema.Bridge, Where.Eq(VswitchSchema.Name, bridge), BridgeSnapshot.Columns))
             .Add(new SelectOperation(VswitchSchema.Port, Where.Eq(VswitchSchema.Name, port), PortSnapshot.Columns));
-        foreach (var name in mirrorNames)
+        for (var n = 0; n < mirrorNames.Count; n++)
         {
+            var name = mirrorNames[n];
             var byName = Where.Eq(VswitchSchema.Name, name);
             txn.Add(new SelectOperation(VswitchSchema.Mirror, byName, MirrorSnapshot.AttachColumns))
                 .Add(new SelectOperation(VswitchSchema.Mirror,
@@ -27,6 +30,14 @@ internal static class OvsStateReader
                 .Add(new SelectOperation(VswitchSchema.Mirror,
                     [.. byName, .. Where.Eq(VswitchSchema.SelectSrcPort, OvsdbSet.Empty), .. Where.Eq(VswitchSchema.SelectDstPort, OvsdbSet.Empty)],
                     UuidOnly));
+            if (remotes is not null)
+            {
+                // Condition-only: whether the mirror's remote is the requested one ("" matches none).
+                var remote = remotes[n] ?? "";
+                txn.Add(new SelectOperation(VswitchSchema.Mirror,
+                    [.. byName, .. Where.Includes(VswitchSchema.ExternalIds, OvsdbMap.OfStrings([KeyValuePair.Create(TunnelPort.RemoteKey, remote)]))],
+                    UuidOnly));
+            }
         }
 
         var result = connection.Transact(txn).ThrowIfAnyFailed();
@@ -35,13 +46,14 @@ internal static class OvsStateReader
         var mirrors = new Dictionary<string, IReadOnlyList<MirrorSnapshot>>(StringComparer.Ordinal);
         for (var i = 0; i < mirrorNames.Count; i++)
         {
-            var owned = result[3 + (3 * i)].Rows.Select(r => r.Uuid).ToHashSet();
-            var portless = result[4 + (3 * i)].Rows.Select(r => r.Uuid).ToHashSet();
+            var owned = result[3 + (stride * i)].Rows.Select(r => r.Uuid).ToHashSet();
+            var portless = result[4 + (stride * i)].Rows.Select(r => r.Uuid).ToHashSet();
+            var remoteMatches = stride == 4 ? result[5 + (stride * i)].Rows.Select(r => r.Uuid).ToHashSet() : [];
             mirrors[mirrorNames[i]] =
             [
-                .. result[2 + (3 * i)].Rows
+                .. result[2 + (stride * i)].Rows
                     .Where(r => bridgeSnapshot?.Holds(r.Uuid) == true)
-                    .Select(r => MirrorSnapshot.FromAttachRow(r, owned.Contains(r.Uuid), portless.Contains(r.Uuid))),
+                    .Select(r => MirrorSnapshot.FromAttachRow(r, owned.Contains(r.Uuid), portless.Contains(r.Uuid), remoteMatches.Contains(r.Uuid))),
             ];
         }
 

@@ -14,6 +14,7 @@ internal static class VswitchSchema
     public const string Bridge = "Bridge";
     public const string Port = "Port";
     public const string Mirror = "Mirror";
+    public const string Interface = "Interface";
 
     public const string Uuid = "_uuid";
     public const string Name = "name";
@@ -26,6 +27,11 @@ internal static class VswitchSchema
 
     // Port
     public const string Tag = "tag";
+    public const string Interfaces = "interfaces";
+
+    // Interface
+    public const string Type = "type";
+    public const string Options = "options";
 
     // Mirror, ovs-vswitchd.conf.db(5) "Mirror TABLE"
     public const string SelectAll = "select_all";

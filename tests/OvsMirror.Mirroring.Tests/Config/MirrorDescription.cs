@@ -44,7 +44,30 @@ internal static class MirrorDescription
             parts.Add("snaplen=" + snaplen.ToString(CultureInfo.InvariantCulture));
         }
 
+        if (request.Remote is { } remote)
+        {
+            parts.Add($"remote={remote.Type}:{remote.RemoteIp}");
+            AddIf(parts, "key=", remote.Key);
+            AddIf(parts, "v", remote.ErspanVersion);
+            AddIf(parts, "index=", remote.ErspanIndex);
+            AddIf(parts, "dir=", remote.ErspanDir);
+            AddIf(parts, "hwid=", remote.ErspanHwid);
+        }
+
         return string.Join(" ", parts);
+    }
+
+    /// <summary>Backend ovn: <c>NAME ovn TYPE index=N FILTER sink=IP</c>.</summary>
+    public static string Of(IReadOnlyList<Ovn.OvnMirrorRequest> mirrors) =>
+        mirrors.Count == 0 ? "none" : string.Join("; ", mirrors.Select(m =>
+            $"{m.Name} ovn {m.Type} index={m.Index.ToString(CultureInfo.InvariantCulture)} {m.Filter} sink={m.Sink}"));
+
+    private static void AddIf(List<string> parts, string prefix, long? value)
+    {
+        if (value is { } v)
+        {
+            parts.Add(prefix + v.ToString(CultureInfo.InvariantCulture));
+        }
     }
 
     private static string Selection(MirrorSelection selection)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using OvsMirror.Cni;
 using OvsMirror.Mirroring.Config;
+using OvsMirror.Mirroring.Ovn;
 using OvsMirror.Mirroring.Tests.Config;
 
 namespace OvsMirror.Mirroring.Tests.Examples;
@@ -14,7 +15,7 @@ namespace OvsMirror.Mirroring.Tests.Examples;
 public sealed class ExampleConfigTests
 {
     /// <summary>How many example files there are (README.md aside). A new file needs a README row and raises this.</summary>
-    private const int ExpectedFileCount = 63;
+    private const int ExpectedFileCount = 70;
 
     private const string ConflistSuffix = ".conflist";
     private const string CniArgsSuffix = ".cni-args.json";
@@ -34,6 +35,18 @@ public sealed class ExampleConfigTests
     {
         var conflist = ReadJson(file).AsObject();
         var plugins = conflist["plugins"]!.AsArray();
+        if (plugins.FirstOrDefault(p => IsOvsMirror(p) && p!["backend"]?.GetValue<string>() == "ovn") is { } ovn)
+        {
+            // The Kube-OVN chain: kube-ovn makes the pod's LSP, ovs-mirror works on it in OVN Northbound.
+            plugins[0]!["type"]!.GetValue<string>().Should().Be("kube-ovn");
+            var raw = ovn.DeepClone().AsObject();
+            raw["cniVersion"] = conflist["cniVersion"]!.DeepClone();
+            raw["name"] = conflist["name"]!.DeepClone();
+            OvnConfigParser.SelectsOvn(raw).Should().BeTrue();
+            MirrorDescription.Of(OvnConfigParser.Parse(raw, null).Mirrors).Should().Be(Readme[file].Mirrors);
+            return;
+        }
+
         plugins[0]!["type"]!.GetValue<string>().Should().Be("ovs", "the chain starts with ovs-cni's attachment plugin");
         var mirrorPlugins = plugins.Where(IsOvsMirror).ToList();
         string promised = Readme[file].Mirrors;

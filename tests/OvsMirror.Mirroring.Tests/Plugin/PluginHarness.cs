@@ -79,10 +79,12 @@ internal sealed class PluginHarness(OvsSandbox sandbox, string network = "net1")
     }
 
     public PluginRun Run(string command, JsonObject config, string containerId = "c1", string ifName = "eth1",
-        string programName = "ovs-mirror") => RunRaw(command, Encoding.UTF8.GetBytes(config.ToJsonString()), containerId, ifName, programName);
+        string programName = "ovs-mirror", string? cniArgs = null) =>
+        RunRaw(command, Encoding.UTF8.GetBytes(config.ToJsonString()), containerId, ifName, programName, cniArgs);
 
+    /// <param name="cniArgs">CNI_ARGS; by default K8S_POD_NAMESPACE=default and K8S_POD_NAME=pod-CONTAINERID.</param>
     public PluginRun RunRaw(string command, byte[] stdin, string containerId = "c1", string ifName = "eth1",
-        string programName = "ovs-mirror")
+        string programName = "ovs-mirror", string? cniArgs = null)
     {
         var env = new Dictionary<string, string>
         {
@@ -91,7 +93,7 @@ internal sealed class PluginHarness(OvsSandbox sandbox, string network = "net1")
             ["CNI_NETNS"] = "/var/run/netns/pod",
             ["CNI_IFNAME"] = ifName,
             ["CNI_PATH"] = "/opt/cni/bin",
-            ["CNI_ARGS"] = "IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=pod-" + containerId,
+            ["CNI_ARGS"] = cniArgs ?? "IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=pod-" + containerId,
         };
         using var stdout = new MemoryStream();
         using var stderr = new StringWriter();
