@@ -60,7 +60,7 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
         var id = Id(request);
         WithBackend(config, backend =>
         {
-            if (backend.Detach((a, _) => a == id))
+            if (backend.Detach((a, _) => a == id, a => a == id))
             {
                 backend.RevalidateFlows();
                 mark?.Invoke("revalidate");

@@ -37,13 +37,15 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, string bri
     /// Undoes the attachments <paramref name="which"/> selects, then removes the owned mirrors that were
     /// left empty. Idempotent: nothing recorded (or no bridge) is success. Returns whether OVSDB changed.
     /// </summary>
-    public bool Detach(Func<AttachmentId, AttachmentRecord, bool> which)
+    /// <param name="which">Which attachments leave.</param>
+    /// <param name="candidate">Optional pre-filter by id, so records it rejects are never parsed (DEL names one).</param>
+    public bool Detach(Func<AttachmentId, AttachmentRecord, bool> which, Func<AttachmentId, bool>? candidate = null)
     {
         var changed = false;
         IReadOnlyList<MirrorSnapshot> emptied = [];
         OptimisticRetry.Run($"detach from bridge {bridge}", () =>
         {
-            var plan = DetachPlanner.Plan(OvsStateReader.ReadBridgeMirrors(connection, bridge), bridge, which);
+            var plan = DetachPlanner.Plan(OvsStateReader.ReadBridgeMirrors(connection, bridge), bridge, which, candidate);
             if (plan.IsEmpty)
             {
                 return true;

@@ -12,8 +12,15 @@ namespace OvsMirror.Mirroring.Ovs;
 /// </summary>
 internal static class DetachPlanner
 {
-    public static DetachPlan Plan(BridgeMirrorsSnapshot snapshot, string bridgeName, Func<AttachmentId, AttachmentRecord, bool> detach)
+    /// <param name="detach">Which attachments leave.</param>
+    /// <param name="candidate">
+    /// A cheap pre-filter on the id alone: records it rejects are never parsed. A DEL names one attachment, so on a
+    /// mirror with a thousand members it parses one record, not a thousand.
+    /// </param>
+    public static DetachPlan Plan(BridgeMirrorsSnapshot snapshot, string bridgeName, Func<AttachmentId, AttachmentRecord, bool> detach,
+        Func<AttachmentId, bool>? candidate = null)
     {
+        var leavingIds = new HashSet<AttachmentId>();
         var guards = new List<OvsdbOperation>();
         var writes = new List<OvsdbOperation>();
         var probes = new List<OvsdbOperation>();
@@ -22,25 +29,36 @@ internal static class DetachPlanner
         var floodVlansToDrop = new HashSet<int>();
         foreach (var mirror in snapshot.Mirrors)
         {
-            if (mirror.Records is null || mirror.ExternalIds is null)
+            if (mirror.RecordValues is not { } values || mirror.ExternalIds is null)
             {
                 continue;
             }
 
-            var leaving = mirror.Records.Where(r => detach(r.Key, r.Value)).ToList();
+            var leaving = new List<KeyValuePair<AttachmentId, AttachmentRecord>>();
+            foreach (var (id, value) in values)
+            {
+                if ((candidate is null || candidate(id)) && AttachmentRecord.TryParse(value) is { } record && detach(id, record))
+                {
+                    leaving.Add(KeyValuePair.Create(id, record));
+                    leavingIds.Add(id);
+                }
+            }
+
             if (leaving.Count == 0)
             {
                 continue;
             }
 
-            var remaining = mirror.Records.Where(r => !detach(r.Key, r.Value)).Select(r => r.Value).ToList();
+            bool Stays(AttachmentId id) => !leaving.Exists(l => l.Key == id);
             var byUuid = Where.Uuid(mirror.Uuid);
             var mutations = new List<Mutation>
             {
                 Mutation.Delete(VswitchSchema.ExternalIds, OvsdbSet.Of(leaving.Select(r => OvsdbAtom.FromString(r.Key.Key)))),
             };
+            // A port stays selected while another attachment still records it (its raw record names the uuid).
             var ports = leaving.Select(r => r.Value.PortUuid).Distinct()
-                .Where(p => !remaining.Any(r => r.PortUuid == p)).Select(OvsdbAtom.FromUuid).ToArray();
+                .Where(p => !values.Any(v => Stays(v.Key) && v.Value.Contains($";uuid={p:D};", StringComparison.Ordinal)))
+                .Select(OvsdbAtom.FromUuid).ToArray();
             if (ports.Length > 0)
             {
                 mutations.Add(Mutation.Delete(VswitchSchema.SelectSrcPort, OvsdbSet.Of(ports)));
@@ -54,6 +72,7 @@ internal static class DetachPlanner
             if (mirror.Owned && mirrorWide)
             {
                 // Recompute from the records that stay, and only if no attachment came or went meanwhile.
+                var remaining = mirror.Records!.Where(r => Stays(r.Key)).Select(r => r.Value).ToList();
                 guards.Add(Guards.Unchanged(VswitchSchema.Mirror, byUuid,
                     new OvsdbRow().Set(VswitchSchema.ExternalIds, mirror.ExternalIds)));
                 var vlans = remaining.Where(r => (r.Selection & MirrorSelection.Vlan) != 0)
@@ -79,7 +98,7 @@ internal static class DetachPlanner
         }
 
         // A flood VLAN goes only when no other mirror of the bridge still outputs to it.
-        floodVlansToDrop.RemoveWhere(v => snapshot.Mirrors.Any(m => m.OutputVlan == v && !WillLoseOutputVlan(m, detach)));
+        floodVlansToDrop.RemoveWhere(v => snapshot.Mirrors.Any(m => m.OutputVlan == v && !WillLoseOutputVlan(m, leavingIds)));
         if (floodVlansToDrop.Count > 0)
         {
             writes.Add(new MutateOperation(VswitchSchema.Bridge, byBridgeName,
@@ -95,8 +114,8 @@ internal static class DetachPlanner
         return new DetachPlan(txn, guards.Count + writes.Count, probed);
     }
 
-    private static bool WillLoseOutputVlan(MirrorSnapshot mirror, Func<AttachmentId, AttachmentRecord, bool> detach) =>
+    private static bool WillLoseOutputVlan(MirrorSnapshot mirror, HashSet<AttachmentId> leaving) =>
         mirror.Records is { } records &&
-        records.Any(r => detach(r.Key, r.Value) && r.Value.Output == MirrorOutputKind.Vlan) &&
-        !records.Any(r => !detach(r.Key, r.Value) && r.Value.Output == MirrorOutputKind.Vlan);
+        records.Any(r => leaving.Contains(r.Key) && r.Value.Output == MirrorOutputKind.Vlan) &&
+        !records.Any(r => !leaving.Contains(r.Key) && r.Value.Output == MirrorOutputKind.Vlan);
 }

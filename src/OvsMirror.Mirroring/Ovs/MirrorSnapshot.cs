@@ -22,6 +22,8 @@ internal sealed class MirrorSnapshot
     /// <summary>Everything, for CHECK, which verifies the port sets too.</summary>
     public static readonly string[] FullColumns = [.. DetachColumns, VswitchSchema.SelectSrcPort, VswitchSchema.SelectDstPort];
 
+    private Dictionary<AttachmentId, AttachmentRecord>? _records;
+
     private MirrorSnapshot(OvsdbRow row)
     {
         Uuid = row.Uuid;
@@ -37,7 +39,7 @@ internal sealed class MirrorSnapshot
         {
             ExternalIds = (OvsdbMap)ids;
             var owned = false;
-            var records = new Dictionary<AttachmentId, AttachmentRecord>();
+            var rawRecords = new Dictionary<AttachmentId, string>();
             foreach (var (key, value) in ExternalIds.Pairs)
             {
                 var k = key.AsString();
@@ -45,14 +47,14 @@ internal sealed class MirrorSnapshot
                 {
                     owned = true;
                 }
-                else if (AttachmentId.TryParseKey(k, out var id) && AttachmentRecord.TryParse(value.AsString()) is { } record)
+                else if (AttachmentId.TryParseKey(k, out var id))
                 {
-                    records[id] = record;
+                    rawRecords[id] = value.AsString();
                 }
             }
 
             Owned = owned;
-            Records = records;
+            RecordValues = rawRecords;
         }
 
         if (row.TryGet(VswitchSchema.SelectSrcPort, out var src))
@@ -92,11 +94,29 @@ internal sealed class MirrorSnapshot
 
     public OvsdbMap? ExternalIds { get; }
 
-    public IReadOnlyDictionary<AttachmentId, AttachmentRecord>? Records { get; }
+    /// <summary>The attachment records as stored (unparsed): a DEL parses only the one it removes.</summary>
+    public IReadOnlyDictionary<AttachmentId, string>? RecordValues { get; }
+
+    /// <summary>Every attachment record, parsed on first use (records this version cannot read are left out).</summary>
+    public IReadOnlyDictionary<AttachmentId, AttachmentRecord>? Records => RecordValues is null ? null : _records ??= ParseRecords(RecordValues);
 
     public IReadOnlyList<Guid>? SelectSrcPort { get; }
 
     public IReadOnlyList<Guid>? SelectDstPort { get; }
+
+    private static Dictionary<AttachmentId, AttachmentRecord> ParseRecords(IReadOnlyDictionary<AttachmentId, string> values)
+    {
+        var records = new Dictionary<AttachmentId, AttachmentRecord>(values.Count);
+        foreach (var (id, value) in values)
+        {
+            if (AttachmentRecord.TryParse(value) is { } record)
+            {
+                records[id] = record;
+            }
+        }
+
+        return records;
+    }
 
     public static MirrorSnapshot FromFullRow(OvsdbRow row) => new(row);
 
