@@ -7,15 +7,17 @@ namespace OvsMirror.Kubernetes.Tests.Harness;
 /// <list type="bullet">
 /// <item>NADs: <c>socket_file</c> (the rig's private OVSDB) on <c>ovs</c> and <c>ovs-mirror*</c> plugins, and a
 /// <c>host-local</c> <c>ipam</c> on <c>ovs</c> plugins (one /16 per VLAN, one block per NAD: see <see cref="VlanSubnet"/>).</item>
-/// <item>Deployments (the proposal's are stubs: only the annotation): replicas 1, a selector and label
-/// <c>app: NAME</c>, and one busybox container that exits on SIGTERM.</item>
+/// <item>Deployments (the proposal's are stubs: only the annotation): replicas 1, a selector and labels
+/// <c>app: NAME</c> and <see cref="RunLabel"/> (this test run: pods of an earlier test that kubelet has not
+/// removed yet never match), and one busybox container that exits on SIGTERM.</item>
 /// </list>
 /// Nothing else is changed: mirrors, selections, annotations and cni-args go to the cluster as written.
 /// </summary>
-public sealed class ManifestAdapter(string ovsdb, string ipamDirectory)
+public sealed class ManifestAdapter(string ovsdb, string ipamDirectory, string runId)
 {
     public const string Image = "localhost/busybox:1";
     public const string AppLabel = "app";
+    public const string RunLabel = "ovs-mirror-test-run";
     private static readonly string[] OvsMirrorTypes = ["ovs-mirror", "ovs-mirror-producer", "ovs-mirror-consumer"];
     private int nextBlock = 1;
 
@@ -66,8 +68,11 @@ public sealed class ManifestAdapter(string ovsdb, string ipamDirectory)
         return nad;
     }
 
+    /// <summary>The label selector of this run's pods.</summary>
+    public string Selector => $"{RunLabel}={runId}";
+
     /// <summary>A bare pod (not a Deployment) with the given networks annotation.</summary>
-    public static JsonObject Pod(string name, string ns, JsonArray networks, string? app = null) => new()
+    public JsonObject Pod(string name, string ns, JsonArray networks, string? app = null) => new()
     {
         ["apiVersion"] = "v1",
         ["kind"] = "Pod",
@@ -75,7 +80,7 @@ public sealed class ManifestAdapter(string ovsdb, string ipamDirectory)
         {
             ["name"] = name,
             ["namespace"] = ns,
-            ["labels"] = new JsonObject { [AppLabel] = app ?? name },
+            ["labels"] = new JsonObject { [AppLabel] = app ?? name, [RunLabel] = runId },
             ["annotations"] = new JsonObject { ["k8s.v1.cni.cncf.io/networks"] = networks.ToJsonString() },
         },
         ["spec"] = PodSpec(),
@@ -115,13 +120,13 @@ public sealed class ManifestAdapter(string ovsdb, string ipamDirectory)
         spec["config"] = config.ToJsonString();
     }
 
-    private static void CompleteDeployment(JsonObject deployment)
+    private void CompleteDeployment(JsonObject deployment)
     {
         var name = deployment["metadata"]!["name"]!.GetValue<string>();
         var spec = deployment["spec"] as JsonObject ?? new JsonObject();
         deployment["spec"] = spec;
         spec["replicas"] ??= 1;
-        spec["selector"] ??= new JsonObject { ["matchLabels"] = new JsonObject { [AppLabel] = name } };
+        spec["selector"] ??= new JsonObject { ["matchLabels"] = new JsonObject { [AppLabel] = name, [RunLabel] = runId } };
         var template = spec["template"] as JsonObject ?? new JsonObject();
         spec["template"] = template;
         var metadata = template["metadata"] as JsonObject ?? new JsonObject();
@@ -129,6 +134,7 @@ public sealed class ManifestAdapter(string ovsdb, string ipamDirectory)
         var labels = metadata["labels"] as JsonObject ?? new JsonObject();
         metadata["labels"] = labels;
         labels[AppLabel] ??= name;
+        labels[RunLabel] = runId;
         template["spec"] ??= PodSpec();
     }
 

@@ -26,14 +26,20 @@ public sealed class MirrorScenario(ClusterFixture cluster, ITestOutputHelper out
 
     public MirrorCase Case => mirrorCase;
 
+    /// <summary>This run's label value: every pod it makes carries it (see <see cref="ManifestAdapter.RunLabel"/>).</summary>
+    public string RunId { get; } = Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>The label selector of this run's pods.</summary>
+    public string Selector => $"{ManifestAdapter.RunLabel}={RunId}";
+
     /// <summary>Every step, in order.</summary>
-    public async Task RunAsync()
+    public async Task RunAsync(bool waitUntilPodsGone = true)
     {
         await ApplyAsync();
         await WaitRunningAsync();
         await VerifyOvsdbAsync();
         await VerifyTrafficAsync();
-        await DeleteAndVerifyCleanAsync();
+        await DeleteAndVerifyCleanAsync(waitUntilPodsGone);
     }
 
     public (ClusterPod Pod, Sandbox Sandbox) Pod(string app) =>
@@ -42,7 +48,7 @@ public sealed class MirrorScenario(ClusterFixture cluster, ITestOutputHelper out
     public async Task ApplyAsync()
     {
         await EnsureNamespaceEmptyAsync(cluster);
-        var adapter = cluster.NewAdapter();
+        var adapter = cluster.NewAdapter(RunId);
         var items = await cluster.Kubectl.ReadManifestAsync(RepoPaths.Example(mirrorCase.ExampleFile));
         var list = adapter.Adapt(items);
         deploymentNames = [.. list["items"]!.AsArray()
@@ -53,9 +59,11 @@ public sealed class MirrorScenario(ClusterFixture cluster, ITestOutputHelper out
             var nad = $"k8s-peer-vlan{vlan}";
             var networks = new JsonArray(new JsonObject { ["name"] = nad, ["interface"] = "eth1", ["namespace"] = ClusterFixture.Namespace });
             list["items"]!.AsArray().Add(adapter.PlainNad(nad, ClusterFixture.Namespace, vlan));
+            // the app label names the peer; the pod's name is this run's (a pod of that name from an earlier run
+            // may still be terminating, and applying over it would not make a new pod)
             var names = ($"peer-vlan{vlan}-a", $"peer-vlan{vlan}-b");
-            list["items"]!.AsArray().Add(ManifestAdapter.Pod(names.Item1, ClusterFixture.Namespace, networks));
-            list["items"]!.AsArray().Add(ManifestAdapter.Pod(names.Item2, ClusterFixture.Namespace, networks));
+            list["items"]!.AsArray().Add(adapter.Pod($"{names.Item1}-{RunId}", ClusterFixture.Namespace, networks, names.Item1));
+            list["items"]!.AsArray().Add(adapter.Pod($"{names.Item2}-{RunId}", ClusterFixture.Namespace, networks, names.Item2));
             peerNames[vlan] = names;
         }
 
@@ -71,7 +79,8 @@ public sealed class MirrorScenario(ClusterFixture cluster, ITestOutputHelper out
         var running = await cluster.WaitForPodsAsync(
             ps => apps.All(app => ps.Count(p => p.App == app && p.Phase == "Running" && p.Ready && !p.Terminating) == 1),
             PodsRunningTimeout,
-            $"{mirrorCase.Name}: one running pod per app ({string.Join(", ", apps)})");
+            $"{mirrorCase.Name}: one running pod per app ({string.Join(", ", apps)})",
+            Selector);
         foreach (var app in apps)
         {
             var pod = running.Single(p => p.App == app && !p.Terminating);
@@ -178,46 +187,71 @@ public sealed class MirrorScenario(ClusterFixture cluster, ITestOutputHelper out
 
     /// <summary>
     /// Deletes everything the case applied. Every sandbox's netns is released within 60 s (containerd releases it
-    /// only after a successful CNI DEL), every pod leaves the API within 90 s, and br1 is back to no mirrors and
-    /// no pod ports, with no veth of theirs left.
+    /// only after a successful CNI DEL), every pod leaves the API within 90 s (unless
+    /// <paramref name="waitUntilPodsGone"/> is false: then kubelet's container GC is not waited for), and br1 is
+    /// back to no mirrors and no pod ports, with no veth of theirs left.
     /// </summary>
-    public async Task DeleteAndVerifyCleanAsync()
+    public async Task DeleteAndVerifyCleanAsync(bool waitUntilPodsGone = true)
     {
         var snapshot = await cluster.Ovs.SnapshotAsync();
         var hostVeths = snapshot.PodPorts.Select(p => p.Name).ToList();
+        // every sandbox of this run still running (replicas and rollouts included), and the pods it started with
+        var current = await cluster.PodsAsync(Selector);
+        var podUids = current.Select(p => p.Uid).Concat(pods.Values.Select(p => p.Pod.Uid)).Distinct().ToList();
         var netns = pods.Values.Select(p => p.Sandbox.NetnsPath).ToList();
+        foreach (var p in current)
+        {
+            if (await cluster.Containerd.RunningSandboxAsync(p.Uid) is { } sandbox)
+            {
+                netns.Add(sandbox.NetnsPath);
+            }
+        }
+
+        netns = [.. netns.Distinct()];
         var sw = Stopwatch.StartNew();
         await cluster.Kubectl.RunCheckedAsync(["delete", "-f", "-", "--wait=false", "--ignore-not-found"], applied.ToJsonString());
         var released = await ClusterFixture.WaitForAsync(
             () => Task.FromResult(netns.All(n => !File.Exists(n))),
             NetnsReleasedTimeout,
             $"{mirrorCase.Name}: every sandbox's netns released (CNI DEL done): left {string.Join(", ", netns.Where(File.Exists))}");
-        await cluster.WaitForPodsAsync(ps => ps.Count == 0, PodsGoneTimeout - sw.Elapsed + TimeSpan.FromSeconds(1), $"{mirrorCase.Name}: every pod gone from the API");
+        if (waitUntilPodsGone)
+        {
+            await cluster.WaitForPodsAsync(
+                ps => ps.Count == 0, PodsGoneTimeout - sw.Elapsed + TimeSpan.FromSeconds(1), $"{mirrorCase.Name}: every pod gone from the API", Selector);
+        }
+
         var gone = sw.Elapsed;
         var after = await cluster.Ovs.SnapshotAsync();
-        Log($"{mirrorCase.Name}: delete: netns released in {released.TotalSeconds:0.0} s, pods gone in {gone.TotalSeconds:0.0} s");
+        Log($"{mirrorCase.Name}: delete: netns released in {released.TotalSeconds:0.0} s" +
+            (waitUntilPodsGone ? $", pods gone in {gone.TotalSeconds:0.0} s" : string.Empty));
         after.Mirrors.Should().BeEmpty("{0}: no Mirror row is left", mirrorCase.Name);
         after.BridgeMirrorUuids.Should().BeEmpty();
         after.OvsMirrorRecords.Should().BeEmpty("no ovs-mirror attachment record is left");
         after.PodPorts.Should().BeEmpty("no pod port is left on br1");
         hostVeths.Where(HostInterfaceExists).Should().BeEmpty("no host veth of a deleted pod is left");
         gone.Should().BeLessThan(PodsGoneTimeout);
+        // every CNI DEL of theirs is done: whatever kubelet still shows of them is not in the next test's way
+        cluster.ReleasedPodUids.UnionWith(podUids);
     }
 
-    /// <summary>Deletes whatever a failed earlier test left in the namespace, and waits until it is gone.</summary>
+    /// <summary>
+    /// Deletes whatever a failed earlier test left in the namespace, and waits until it is gone (pods whose
+    /// deletion an earlier test already checked may stay until kubelet's container GC).
+    /// </summary>
     public static async Task EnsureNamespaceEmptyAsync(ClusterFixture cluster)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         var ns = ClusterFixture.Namespace;
+        bool Clean(IReadOnlyList<ClusterPod> ps) => ps.All(p => cluster.ReleasedPodUids.Contains(p.Uid));
         var existing = await cluster.PodsAsync();
         var nads = await cluster.Kubectl.RunCheckedAsync(["-n", ns, "get", "network-attachment-definitions", "-o", "name"]);
-        if (existing.Count == 0 && string.IsNullOrWhiteSpace(nads.StandardOutput))
+        if (Clean(existing) && string.IsNullOrWhiteSpace(nads.StandardOutput))
         {
             return;
         }
 
         await cluster.Kubectl.RunCheckedAsync(["-n", ns, "delete", "deployments,replicasets,pods,network-attachment-definitions", "--all", "--wait=false"]);
-        await cluster.WaitForPodsAsync(ps => ps.Count == 0, TimeSpan.FromSeconds(150), "left-over pods gone");
+        await cluster.WaitForPodsAsync(Clean, TimeSpan.FromSeconds(150), "left-over pods gone");
     }
 
     public string Ip(PodInterface p)
