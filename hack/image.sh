@@ -3,6 +3,8 @@
 # no podman/buildah needed to build it (they, and containerd, only load it).
 #
 #   ./hack/image.sh     needs artifacts/bin/ovs-mirror from hack/build.sh (which runs this at its end)
+#   env: OVS_MIRROR_IMAGE_OUT=DIR (default artifacts/image), SOURCE_DATE_EPOCH (default: the time of the commit
+#        the binary was built from, else of HEAD)
 #
 # Output, in artifacts/image/:
 #   ovs-mirror-<tag>.oci.tar   an OCI image layout in a tar (oci-layout, index.json, blobs/sha256/...):
@@ -28,19 +30,20 @@ die() { echo "image.sh: ERROR: $*" >&2; exit 1; }
 BIN=$ROOT/artifacts/bin/ovs-mirror
 [ -x "$BIN" ] || die "$BIN missing: run hack/build.sh"
 SYSROOT=$("$ROOT/hack/sysroot.sh")
-export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 0)}
 export LC_ALL=C TZ=UTC
 
 # The tag: the binary's build version (1.0.0+<commit>) as a valid tag (no '+'), with -dirty when tracked files
 # differ from the commit (then the same tag could name different content).
 build=$("$BIN" version | sed -n 's/^build: //p')
 [ -n "$build" ] || die "'$BIN version' printed no build line"
+commit=$(printf '%s' "$build" | sed -nE 's/.*\+([0-9a-f]{40}).*/\1/p')
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct "${commit:-HEAD}" 2>/dev/null || echo 0)}
 tag=$(printf '%s' "$build" | sed -E 's/\+([0-9a-f]{12})[0-9a-f]*/-\1/; s/[^A-Za-z0-9_.-]/-/g')
 if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]; then tag=$tag-dirty; fi
 REF=localhost/ovs-mirror:$tag
 created=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)
 
-OUT=$ROOT/artifacts/image
+OUT=${OVS_MIRROR_IMAGE_OUT:-$ROOT/artifacts/image}
 WORK=$(mktemp -d /tmp/ovs-mirror-image.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -126,4 +129,4 @@ size=$(stat -c %s "$ARCHIVE")
 } > "$OUT/image.env"
 awk -v s="$size" -v l="$layer_size" -v r="$REF" -v m="$manifest" 'BEGIN {
   printf "image: %s  manifest sha256:%s\n       archive %d bytes (%.2f MiB), layer %d bytes gzipped\n", r, m, s, s / 1048576, l }'
-echo "       artifacts/image/$(basename "$ARCHIVE")"
+echo "       $ARCHIVE"
