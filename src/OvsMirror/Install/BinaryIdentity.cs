@@ -1,18 +1,15 @@
-using System.Text;
-
 namespace OvsMirror.Install;
 
 /// <summary>
 /// How the installer recognises a file as an ovs-mirror binary (any build, any version) before it removes
-/// it: every build embeds <see cref="Marker"/>, a string no other program has. NativeAOT stores string
-/// literals as UTF-16, so the file must contain that byte sequence. The check reads the file; it never runs it.
+/// it: every build embeds <see cref="Marker"/>, bytes no other program has. A UTF-8 literal (<c>"..."u8</c>) is
+/// emitted as one contiguous blob of read-only data, so the file holds exactly those bytes (a string literal would
+/// not do: NativeAOT lays frozen strings out in its own way). The check reads the file; it never runs it.
 /// </summary>
 internal static class BinaryIdentity
 {
     /// <summary>The marker; referenced by <see cref="IsOvsMirrorBinary"/>, so the compiler keeps it in every build.</summary>
-    public const string Marker = "ovs-mirror binary identity 7c1e3a52: a chained CNI plugin for Open vSwitch port mirroring";
-
-    private static readonly byte[] MarkerBytes = Encoding.Unicode.GetBytes(Marker);
+    public static ReadOnlySpan<byte> Marker => "ovs-mirror binary identity 7c1e3a52: a chained CNI plugin for Open vSwitch port mirroring"u8;
 
     /// <summary>True when <paramref name="path"/> is a regular file (not a link) that holds the marker.</summary>
     public static bool IsOvsMirrorBinary(string path)
@@ -25,7 +22,7 @@ internal static class BinaryIdentity
 
         // The binary is a few MiB: reading it whole is simpler than a streaming search and fast enough for an install.
         var bytes = File.ReadAllBytes(path);
-        return bytes.AsSpan().IndexOf(MarkerBytes) >= 0;
+        return bytes.AsSpan().IndexOf(Marker) >= 0;
     }
 
     /// <summary>True when both files exist and hold the same bytes.</summary>

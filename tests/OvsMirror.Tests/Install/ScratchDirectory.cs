@@ -13,7 +13,7 @@ internal sealed class ScratchDirectory : IDisposable
     public string WriteFakeBuild(string name, string build)
     {
         var path = this[name];
-        File.WriteAllBytes(path, [.. System.Text.Encoding.Unicode.GetBytes(OvsMirror.Install.BinaryIdentity.Marker), .. System.Text.Encoding.UTF8.GetBytes(build)]);
+        File.WriteAllBytes(path, [.. OvsMirror.Install.BinaryIdentity.Marker, .. System.Text.Encoding.UTF8.GetBytes(build)]);
         return path;
     }
 
