@@ -8,7 +8,8 @@ namespace OvsMirror.Tests.Install;
 /// <summary>
 /// Issue 11 §2: the OCI archive hack/image.sh writes. It is reproducible (two builds from the same binary and
 /// sysroot are the same bytes), and podman loads it under its tag with the manifest digest hack/image.sh
-/// reported, runs its installer into a host directory and runs its idle main process, which stops on SIGTERM.
+/// reported, runs its installer into a host directory and runs its idle main process, which stops on SIGTERM;
+/// containerd (<c>ctr images import</c>, as on a node) imports it under the same name and digest.
 /// podman keeps all its state in a scratch directory (vfs storage), so nothing of the machine's podman is touched.
 /// </summary>
 [Collection(EndToEndGroup.Name)]
@@ -72,6 +73,22 @@ public sealed class ImageArchiveTests
         await podman.RunCheckedAsync("stop", "--time", "60", id);   // SIGTERM; SIGKILL only after 60 s
         (await podman.RunCheckedAsync("inspect", "--format", "{{.State.ExitCode}}", id)).StandardOutput.Trim()
             .Should().Be("0", "pause exits 0 on SIGTERM (a SIGKILL after the grace period would be 137)");
+    }
+
+    [ContainerdFact]
+    public async Task Containerd_ImportsTheArchive_UnderItsNameAndManifestDigest()
+    {
+        var image = InstallArtifacts.ImageEnv;
+        using var scratch = new ScratchDirectory();
+        await using var containerd = await PrivateContainerd.StartAsync(scratch.Path);
+
+        // what a node admin runs: kubelet's containerd keeps its images in the k8s.io namespace
+        var import = await containerd.CtrAsync("-n", "k8s.io", "images", "import", image["ARCHIVE"]);
+        import.EnsureSuccess().StandardOutput.Should().Contain($"unpacking {image["REF"]} ({image["MANIFEST_DIGEST"]})...done");
+        var list = (await containerd.CtrAsync("-n", "k8s.io", "images", "ls", "-q")).EnsureSuccess();
+        list.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal(image["REF"]);
+        var check = (await containerd.CtrAsync("-n", "k8s.io", "images", "check")).EnsureSuccess();
+        check.StandardOutput.Should().Contain(image["REF"]).And.Contain("complete").And.Contain(image["MANIFEST_DIGEST"]);
     }
 
     /// <summary>podman with its storage, runtime state and config in one scratch directory.</summary>
