@@ -10,6 +10,7 @@
 #   ovs-mirror-<tag>.oci.tar   an OCI image layout in a tar (oci-layout, index.json, blobs/sha256/...):
 #                              `ctr -n k8s.io images import FILE`, `podman load -i FILE`
 #   image.env                  TAG, REF (localhost/ovs-mirror:<tag>), ARCHIVE, MANIFEST_DIGEST, CONFIG_DIGEST, SIZE
+#   ovs-mirror.yaml            deploy/ovs-mirror.yaml with this image's tag: `kubectl apply -f` it
 #
 # Contents (one layer): /usr/bin/ovs-mirror, the ovs-mirror-producer / ovs-mirror-consumer symlinks, and the
 # glibc the binary is linked against, taken from the same Debian 11 sysroot (hack/sysroot.sh): ld-linux, libc,
@@ -118,6 +119,7 @@ tar --sort=name --format=gnu --numeric-owner --owner=0 --group=0 --mtime="@$SOUR
   -C "$WORK/layout" -cf "$ARCHIVE.tmp" oci-layout index.json blobs
 mv "$ARCHIVE.tmp" "$ARCHIVE"
 size=$(stat -c %s "$ARCHIVE")
+sed "s|@TAG@|$tag|g" "$ROOT/deploy/ovs-mirror.yaml" > "$OUT/ovs-mirror.yaml"
 {
   echo "TAG=$tag"
   echo "REF=$REF"
@@ -130,3 +132,4 @@ size=$(stat -c %s "$ARCHIVE")
 awk -v s="$size" -v l="$layer_size" -v r="$REF" -v m="$manifest" 'BEGIN {
   printf "image: %s  manifest sha256:%s\n       archive %d bytes (%.2f MiB), layer %d bytes gzipped\n", r, m, s, s / 1048576, l }'
 echo "       $ARCHIVE"
+echo "       $OUT/ovs-mirror.yaml (deploy/ovs-mirror.yaml for this tag)"
