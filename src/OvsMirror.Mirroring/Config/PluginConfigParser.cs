@@ -73,25 +73,28 @@ public static class PluginConfigParser
             flowRevalidation,
             vswitchdCtl,
             timeout,
-            compat);
+            compat,
+            ReadFlowRevalidationTimeout(raw));
     }
 
     /// <summary>
-    /// Parses only what DEL, STATUS and GC need to reach OVSDB (bridge, socket_file, flowRevalidation, vswitchdCtl,
-    /// timeoutMs) and leaves <see cref="PluginConfig.Mirrors"/> empty: cleanup works from what ADD recorded, and must
+    /// Parses only what DEL, STATUS and GC need to reach OVSDB (bridge, socket_file, flowRevalidation,
+    /// flowRevalidationTimeoutMs, vswitchdCtl, timeoutMs) and leaves <see cref="PluginConfig.Mirrors"/> empty: cleanup works from what ADD recorded, and must
     /// not fail on a mirror entry or a pod request that ADD would refuse (CNI SPEC §DEL: complete a DEL without error
     /// even if resources are missing). The pod-args policy keys are not read (<see cref="PodArgsPolicy.Closed"/>).
+    /// It takes the same <paramref name="programName"/> as <see cref="Parse(NetworkConfig, string)"/>: a config that ADD
+    /// accepted under a name (ovs-cni's empty <c>socket_file</c> as ovs-mirror-producer, say) must be accepted by the
+    /// cleanup of the same name, or the pod's DEL fails for ever.
     /// </summary>
-    public static PluginConfig ParseForCleanup(NetworkConfig config) => ParseForCleanup(config, string.Empty);
-
-    /// <inheritdoc cref="ParseForCleanup(NetworkConfig)"/>
+    /// <param name="config">The network configuration.</param>
+    /// <param name="programName">argv[0] (or its basename).</param>
     public static PluginConfig ParseForCleanup(NetworkConfig config, string programName)
     {
         ArgumentNullException.ThrowIfNull(config);
         return ParseForCleanup(config.Raw, config.Type, programName);
     }
 
-    /// <inheritdoc cref="ParseForCleanup(NetworkConfig)"/>
+    /// <inheritdoc cref="ParseForCleanup(NetworkConfig, string)"/>
     public static PluginConfig ParseForCleanup(JsonObject raw, string type, string programName)
     {
         ArgumentNullException.ThrowIfNull(raw);
@@ -107,8 +110,13 @@ public static class PluginConfigParser
             ReadFlowRevalidation(raw),
             OptionalNonEmptyString(raw, "vswitchdCtl", "vswitchdCtl"),
             ReadTimeout(raw),
-            compat);
+            compat,
+            ReadFlowRevalidationTimeout(raw));
     }
+
+    private static TimeSpan ReadFlowRevalidationTimeout(JsonObject raw) => TimeSpan.FromMilliseconds(
+        OptionalInteger(raw, "flowRevalidationTimeoutMs", "flowRevalidationTimeoutMs", 1, 60_000)
+            ?? (int)PluginConfig.DefaultFlowRevalidationTimeout.TotalMilliseconds);
 
     private static TimeSpan ReadTimeout(JsonObject raw) => TimeSpan.FromMilliseconds(
         OptionalInteger(raw, "timeoutMs", "timeoutMs", MinTimeoutMs, MaxTimeoutMs)

@@ -56,8 +56,7 @@ public sealed partial class NorthboundTests
         return config;
     }
 
-    private static string PodArgs(string pod, string ns = "default") =>
-        $"IgnoreUnknown=1;K8S_POD_NAMESPACE={ns};K8S_POD_NAME={pod};K8S_POD_INFRA_CONTAINER_ID=abc";
+    private static string PodArgs(string pod, string ns = "default") => PluginHarness.MultusDelegateArgs(ns, pod, "abc");
 
     private static PluginRun Run(PluginHarness plugin, string command, JsonObject config, string pod, string containerId = "c1") =>
         plugin.Run(command, config, containerId, "net1", cniArgs: PodArgs(pod));
@@ -206,7 +205,9 @@ public sealed partial class NorthboundTests
                 var adds = Enumerable.Range(0, callers).Select(i => Task.Factory.StartNew(
                     () => Run(plugin, "ADD", config, $"p{i}", $"{name}-{i}"), CancellationToken.None,
                     TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
-                await Task.Delay(RaceCallers.PauseHold);
+                // Every caller's connection waits in the stopped server's accept queue before it is resumed.
+                await Task.Run(() => ListenQueue.WaitFor([sandbox.NbSocketPath!], callers, RaceCallers.ConnectTimeout));
+                await Task.Delay(RaceCallers.SendGrace);
                 await ProcessRunner.RunCheckedAsync("kill", ["-CONT", nb]);
                 runs = await Task.WhenAll(adds);
             }
