@@ -71,7 +71,7 @@ command -v dotnet >/dev/null 2>&1 || die "dotnet not found on PATH: install the 
 # ---------------------------------------------------------------------------------------------
 # 2. build
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  "$ROOT/hack/build.sh"
+  "$ROOT/hack/build.sh" --upgrade-peer   # the second build is for the installer's upgrade-under-load test
 fi
 # cnidriver always (it is not part of hack/build.sh; incremental: skipped when up to date)
 "$ROOT/hack/cnidriver/build.sh" || die "building hack/cnidriver failed (needs golang-go golang-github-appc-cni-dev)"
