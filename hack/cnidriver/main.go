@@ -4,8 +4,13 @@
 //
 //   - the element's "cni-args" object is injected into EVERY plugin of the conflist as args.cni,
 //     merged into an existing args.cni (Multus addCNIArgsInConfList / injectCNIArgs: the pod's keys win);
-//   - CNI_ARGS is set as kubelet and Multus set it:
-//     IgnoreUnknown=1;K8S_POD_NAMESPACE=..;K8S_POD_NAME=..;K8S_POD_INFRA_CONTAINER_ID=..;K8S_POD_UID=..
+//   - CNI_ARGS is set exactly as containerd 1.6 + Multus 4.0.2 set it for a delegate (captured; see
+//     shared/reference/k8s-node.md): Multus's copy and containerd's copy of the K8S_* keys, each key twice,
+//     IgnoreUnknown both as "true" and as "1", in an order that differs between calls:
+//     IgnoreUnknown=true;K8S_POD_NAMESPACE=..;K8S_POD_NAME=..;K8S_POD_INFRA_CONTAINER_ID=..;K8S_POD_UID=..;
+//     K8S_POD_NAMESPACE=..;K8S_POD_NAME=..;K8S_POD_INFRA_CONTAINER_ID=..;K8S_POD_UID=..;IgnoreUnknown=1
+//     (--k8s-args kubelet sends containerd's single copy, --no-k8s-args none);
+//   - CNI_PATH repeats its entries, as Multus passes its own binDir in front of the runtime's path.
 //
 // libcni 1.1.2 (Debian 12) has no GC or STATUS: the `gc` and `status` commands call each plugin of the
 // conflist directly with CNI_COMMAND=GC/STATUS (CNI SPEC 1.1), as a 1.1 runtime would.
@@ -58,6 +63,7 @@ type options struct {
 	validAttach  stringList
 	timeout      time.Duration
 	noK8sArgs    bool
+	k8sArgs      string
 	cniVersion   string
 }
 
@@ -85,7 +91,9 @@ options:
                            ADD and the DEL/CHECK after it must use the same one
   --valid-attachment ID/IFNAME   gc: an attachment that must be kept (repeatable)
   --timeout DURATION       per command (default 60s)
-  --no-k8s-args            leave CNI_ARGS empty (a plain runtime, not kubelet)
+  --k8s-args STYLE         multus (default): CNI_ARGS with every K8S_* key twice, as a Multus delegate gets it;
+                           kubelet: containerd's single copy; none: empty (a plain runtime)
+  --no-k8s-args            the same as --k8s-args none
   --cni-version V          run the list as cniVersion V (e.g. 1.1.0 for gc/status of a 1.0.0 example)
 `)
 }
@@ -121,6 +129,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(&o.validAttach, "valid-attachment", "")
 	fs.DurationVar(&o.timeout, "timeout", 60*time.Second, "")
 	fs.BoolVar(&o.noK8sArgs, "no-k8s-args", false, "")
+	fs.StringVar(&o.k8sArgs, "k8s-args", "multus", "")
 	fs.StringVar(&o.cniVersion, "cni-version", "", "")
 	if err := fs.Parse(argv[1:]); err != nil {
 		return 2
@@ -196,16 +205,16 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		NetNS:       o.netns,
 		IfName:      o.ifname,
 	}
-	if !o.noK8sArgs {
-		// kubelet (and Multus for its delegates) set exactly these, in this order
-		rt.Args = [][2]string{
-			{"IgnoreUnknown", "1"},
-			{"K8S_POD_NAMESPACE", o.podNamespace},
-			{"K8S_POD_NAME", o.podName},
-			{"K8S_POD_INFRA_CONTAINER_ID", o.containerID},
-			{"K8S_POD_UID", o.podUID},
-		}
+	if o.noK8sArgs {
+		o.k8sArgs = "none"
 	}
+	switch o.k8sArgs {
+	case "multus", "kubelet", "none":
+	default:
+		fmt.Fprintf(stderr, "cnidriver: --k8s-args must be multus, kubelet or none, not %q\n", o.k8sArgs)
+		return 2
+	}
+	rt.Args = k8sArgs(o.k8sArgs, o.command, o.podNamespace, o.podName, o.containerID, o.podUID)
 	for _, ip := range o.ips {
 		if len(rt.Args) == 0 {
 			rt.Args = append(rt.Args, [2]string{"IgnoreUnknown", "1"})
@@ -213,8 +222,12 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		rt.Args = append(rt.Args, [2]string{"IP", ip})
 	}
 
+	// Multus puts its binDir in front of the runtime's CNI_PATH, which already holds it: every entry twice.
+	paths := filepath.SplitList(o.cniPath)
+	paths = append(paths, paths...)
+
 	exec := &invoke.DefaultExec{RawExec: &invoke.RawExec{Stderr: stderr}}
-	cni := libcni.NewCNIConfigWithCacheDir(filepath.SplitList(o.cniPath), o.cacheDir, exec)
+	cni := libcni.NewCNIConfigWithCacheDir(paths, o.cacheDir, exec)
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
 
@@ -247,6 +260,35 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	}
 	return 2
+}
+
+// k8sArgs returns CNI_ARGS as a runtime of the given style sends it. For "multus", the two copies (Multus's,
+// with IgnoreUnknown=true, and containerd's, with IgnoreUnknown=1) come in one order for add and check and in
+// the other for del, gc and status, as the captured calls differ.
+func k8sArgs(style, command, namespace, name, containerID, uid string) [][2]string {
+	pod := [][2]string{
+		{"K8S_POD_NAMESPACE", namespace},
+		{"K8S_POD_NAME", name},
+		{"K8S_POD_INFRA_CONTAINER_ID", containerID},
+		{"K8S_POD_UID", uid},
+	}
+	switch style {
+	case "kubelet":
+		return append([][2]string{{"IgnoreUnknown", "1"}}, pod...)
+	case "multus":
+		args := [][2]string{}
+		if command == "add" || command == "check" {
+			args = append(args, [2]string{"IgnoreUnknown", "true"})
+			args = append(args, pod...)
+			args = append(args, pod...)
+			return append(args, [2]string{"IgnoreUnknown", "1"})
+		}
+		args = append(args, [2]string{"IgnoreUnknown", "1"})
+		args = append(args, pod...)
+		args = append(args, [2]string{"IgnoreUnknown", "true"})
+		return append(args, pod...)
+	}
+	return nil
 }
 
 // loadConfList reads the conflist, and injects the cni-args (from --cni-args or --selection) into

@@ -72,7 +72,8 @@ public sealed class CniDispatcher
 
             var root = NetworkConfigParser.ParseObject(stdin.Span);
             version = NetworkConfigParser.PeekSupportedVersion(root) ?? CniVersion.Latest;
-            var environment = CniEnvironment.Read(_getenv, command);
+            string warningPrefix = $"{_programName}: {commandName}: warning: ";
+            var environment = CniEnvironment.Read(_getenv, command, message => _stderr.WriteLine(warningPrefix + message));
             var config = NetworkConfigParser.Bind(root, command);
             var request = new CniRequest
             {

@@ -52,9 +52,11 @@ internal sealed class CniEnvironment
 
     /// <summary>
     /// Reads every parameter <paramref name="command"/> uses. A required one that is missing or empty,
-    /// or a malformed one, is code 4 (CNI SPEC §Error) with a message naming the variable.
+    /// or a malformed one, is code 4 (CNI SPEC §Error) with a message naming the variable. CNI_ARGS is read strictly
+    /// for ADD and CHECK and leniently for the cleanup commands (see <see cref="CniArgsParser"/>); what is tolerated
+    /// goes to <paramref name="warn"/>.
     /// </summary>
-    public static CniEnvironment Read(Func<string, string?> getenv, CniCommand command)
+    public static CniEnvironment Read(Func<string, string?> getenv, CniCommand command, Action<string> warn)
     {
         string containerId = Read(getenv, CniEnvironmentVariables.ContainerId, command);
         if (containerId.Length > 0 && !CniIdentifierRules.IsValidContainerId(containerId))
@@ -74,7 +76,8 @@ internal sealed class CniEnvironment
 
         string netns = Read(getenv, CniEnvironmentVariables.Netns, command);
         string path = Read(getenv, CniEnvironmentVariables.Path, command);
-        var args = CniArgsParser.Parse(getenv(CniEnvironmentVariables.Args));
+        var strictness = command is CniCommand.Add or CniCommand.Check ? CniArgsStrictness.Strict : CniArgsStrictness.Lenient;
+        var args = CniArgsParser.Parse(getenv(CniEnvironmentVariables.Args), strictness, warn);
 
         return new CniEnvironment(command, containerId, netns.Length > 0 ? netns : null, ifName, path, args);
     }

@@ -36,13 +36,21 @@ internal static class NetworkConfigParser
         {
             node = JsonNode.Parse(utf8Json, nodeOptions: null, DocumentOptions);
         }
+        catch (JsonException e) when (e.LineNumber is null && DuplicateKeyLocator.Find(utf8Json) is { } duplicate)
+        {
+            // The DOM reports a repeated key with no position. Only the position is given: a key can be a secret too.
+            throw new CniException(
+                CniErrorCode.DecodingFailure,
+                "network configuration on stdin has a key twice in one object",
+                $"at line {duplicate.Line}, byte {duplicate.Byte}");
+        }
         catch (JsonException e)
         {
-            // The exception message quotes the offending input; report only where it is.
+            // The exception message quotes the offending input; report only where it is, when it is known.
             throw new CniException(
                 CniErrorCode.DecodingFailure,
                 "network configuration on stdin is not valid JSON",
-                $"at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}");
+                e.LineNumber is { } line ? $"at line {line + 1}, byte {e.BytePositionInLine + 1}" : null);
         }
 
         return node as JsonObject

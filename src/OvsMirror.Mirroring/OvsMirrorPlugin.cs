@@ -55,7 +55,7 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
             return;
         }
 
-        var config = PluginConfigParser.ParseForCleanup(request.NetworkConfig);
+        var config = PluginConfigParser.ParseForCleanup(request.NetworkConfig, request.ProgramName);
         mark?.Invoke("config");
         var id = Id(request);
         WithBackend(config, backend =>
@@ -108,7 +108,7 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
             return;
         }
 
-        var config = PluginConfigParser.ParseForCleanup(request.NetworkConfig);
+        var config = PluginConfigParser.ParseForCleanup(request.NetworkConfig, request.ProgramName);
         try
         {
             WithBackend(config, backend =>
@@ -137,7 +137,7 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
             return;
         }
 
-        var config = PluginConfigParser.ParseForCleanup(request.NetworkConfig);
+        var config = PluginConfigParser.ParseForCleanup(request.NetworkConfig, request.ProgramName);
         var network = request.NetworkConfig.Name;
         var valid = (request.NetworkConfig.ValidAttachments ?? [])
             .Select(a => new AttachmentId(a.ContainerId, a.IfName)).ToHashSet();

@@ -68,6 +68,29 @@ public sealed class StdinTests
         plugin.Requests.Should().BeEmpty();
     }
 
+    /// <summary>Regression (issue 9 §2.5): the details said "at line , byte " for a repeated key.</summary>
+    [Theory]
+    [InlineData("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"cniVersion\":\"1.0.0\"}", "cniVersion", "at line 1, byte 34")]
+    [InlineData("{\n  \"a\": {\n    \"b\": 1,\n    \"b\": 2\n  }\n}", "b", "at line 4, byte 5")]
+    [InlineData("{\"x\":{\"k\":1},\"y\":{\"k\":1},\"y\":0}", "y", "at line 1, byte 26")]
+    public void Add_WithARepeatedKey_ReturnsCode6WithItsPosition(string stdin, string key, string details)
+    {
+        var outcome = CniRun.For("ADD", stdin).Run(new RecordingPlugin());
+
+        outcome.ShouldFailWith(CniErrorCode.DecodingFailure);
+        outcome.ErrorMessage.Should().Be("network configuration on stdin has a key twice in one object", "a key ({0}) can be a secret too", key);
+        outcome.Json["details"]!.GetValue<string>().Should().Be(details);
+    }
+
+    [Fact]
+    public void Add_WithMalformedJson_GivesAPositionAndNoEmptyPlaceholders()
+    {
+        var outcome = CniRun.For("ADD", "{\"cniVersion\": tru}").Run(new RecordingPlugin());
+
+        outcome.ShouldFailWith(CniErrorCode.DecodingFailure);
+        outcome.Json["details"]!.GetValue<string>().Should().MatchRegex("^at line [0-9]+, byte [0-9]+$");
+    }
+
     [Fact]
     public void Add_WithInvalidUtf8_ReturnsCode6()
     {

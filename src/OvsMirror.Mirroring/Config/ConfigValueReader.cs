@@ -35,10 +35,27 @@ internal static class ConfigValueReader
         return value is null || value.Length > 0 ? value : throw Invalid($"{path} must not be empty");
     }
 
-    public static string ReadString(JsonNode? node, string path) =>
-        node is JsonValue value && value.GetValueKind() == JsonValueKind.String
+    /// <summary>
+    /// A string value. Control characters (U+0000-U+001F, U+007F-U+009F) are refused here, once for every key: no
+    /// bridge, mirror, port or endpoint name has one, ovsdb-server drops the connection on a NUL (its JSON parser
+    /// refuses "\u0000"), and the others would reach OVSDB and the logs as invisible bytes.
+    /// </summary>
+    public static string ReadString(JsonNode? node, string path)
+    {
+        string text = node is JsonValue value && value.GetValueKind() == JsonValueKind.String
             ? value.GetValue<string>()
             : throw Invalid($"{path} must be a string");
+        int control = text.AsSpan().IndexOfAnyInRange('\u0000', '\u001f');
+        if (control < 0)
+        {
+            control = text.AsSpan().IndexOfAnyInRange('\u007f', '\u009f');
+        }
+
+        return control < 0
+            ? text
+            : throw Invalid(string.Create(CultureInfo.InvariantCulture,
+                $"{path} must not contain control characters (U+{(int)text[control]:X4} at character {control + 1})"));
+    }
 
     public static bool? OptionalBool(JsonObject obj, string key, string path)
     {

@@ -81,17 +81,19 @@ public static class PluginConfigParser
     /// timeoutMs) and leaves <see cref="PluginConfig.Mirrors"/> empty: cleanup works from what ADD recorded, and must
     /// not fail on a mirror entry or a pod request that ADD would refuse (CNI SPEC §DEL: complete a DEL without error
     /// even if resources are missing). The pod-args policy keys are not read (<see cref="PodArgsPolicy.Closed"/>).
+    /// It takes the same <paramref name="programName"/> as <see cref="Parse(NetworkConfig, string)"/>: a config that ADD
+    /// accepted under a name (ovs-cni's empty <c>socket_file</c> as ovs-mirror-producer, say) must be accepted by the
+    /// cleanup of the same name, or the pod's DEL fails for ever.
     /// </summary>
-    public static PluginConfig ParseForCleanup(NetworkConfig config) => ParseForCleanup(config, string.Empty);
-
-    /// <inheritdoc cref="ParseForCleanup(NetworkConfig)"/>
+    /// <param name="config">The network configuration.</param>
+    /// <param name="programName">argv[0] (or its basename).</param>
     public static PluginConfig ParseForCleanup(NetworkConfig config, string programName)
     {
         ArgumentNullException.ThrowIfNull(config);
         return ParseForCleanup(config.Raw, config.Type, programName);
     }
 
-    /// <inheritdoc cref="ParseForCleanup(NetworkConfig)"/>
+    /// <inheritdoc cref="ParseForCleanup(NetworkConfig, string)"/>
     public static PluginConfig ParseForCleanup(JsonObject raw, string type, string programName)
     {
         ArgumentNullException.ThrowIfNull(raw);

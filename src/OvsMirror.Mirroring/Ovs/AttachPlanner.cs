@@ -40,6 +40,7 @@ internal static class AttachPlanner
 
         var created = new List<string>();
         var existing = new List<Guid>();
+        int tunnels = 0; // RFC 7047 §5.1: a uuid-name is unique within its transaction, so each tunnel gets its own
         var key = id.Key;
         foreach (var request in requests)
         {
@@ -59,7 +60,7 @@ internal static class AttachPlanner
                 if (request.Remote is { } remote)
                 {
                     // The first producer creates the tunnel in the same transaction and makes it the output.
-                    var tunnelUuidName = "t" + created.Count.ToString(CultureInfo.InvariantCulture);
+                    var tunnelUuidName = "t" + (tunnels++).ToString(CultureInfo.InvariantCulture);
                     AddTunnel(bridgeName, request, remote, tunnelUuidName, tunnelGuards, writes);
                     row.Set(VswitchSchema.OutputPort, OvsdbAtom.FromNamedUuid(tunnelUuidName));
                     row.Set(VswitchSchema.ExternalIds, OvsdbMap.OfStrings(
@@ -92,7 +93,8 @@ internal static class AttachPlanner
                 PlanProducer(request, record, mirror, portAtom, guards, mutations, update);
                 if (request.Remote is { } remote)
                 {
-                    PlanRemote(bridgeName, request, remote, mirror, guards, writes, tunnelGuards, mutations, update);
+                    var tunnelUuidName = "t" + (tunnels++).ToString(CultureInfo.InvariantCulture);
+                    PlanRemote(bridgeName, request, remote, mirror, tunnelUuidName, guards, writes, tunnelGuards, mutations, update);
                 }
             }
             else
@@ -222,7 +224,7 @@ internal static class AttachPlanner
     /// (another remote, a consumer port, an RSPAN VLAN) is a conflict.
     /// </summary>
     private static void PlanRemote(string bridgeName, MirrorRequest request, RemoteOutput remote, MirrorSnapshot mirror,
-        List<OvsdbOperation> guards, List<OvsdbOperation> writes, List<(WaitOperation Guard, CniException Error)> tunnelGuards,
+        string tunnelUuidName, List<OvsdbOperation> guards, List<OvsdbOperation> writes, List<(WaitOperation Guard, CniException Error)> tunnelGuards,
         List<Mutation> mutations, OvsdbRow update)
     {
         var byUuid = Where.Uuid(mirror.Uuid);
@@ -245,8 +247,8 @@ internal static class AttachPlanner
         guards.Add(Guards.Unchanged(VswitchSchema.Mirror, byUuid, new OvsdbRow()
             .Set(VswitchSchema.OutputPort, mirror.OutputPortValue)
             .Set(VswitchSchema.OutputVlan, mirror.OutputVlanValue)));
-        AddTunnel(bridgeName, request, remote, "t", tunnelGuards, writes);
-        update.Set(VswitchSchema.OutputPort, OvsdbAtom.FromNamedUuid("t"));
+        AddTunnel(bridgeName, request, remote, tunnelUuidName, tunnelGuards, writes);
+        update.Set(VswitchSchema.OutputPort, OvsdbAtom.FromNamedUuid(tunnelUuidName));
         mutations.Add(Mutation.Insert(VswitchSchema.ExternalIds, definition));
     }
 

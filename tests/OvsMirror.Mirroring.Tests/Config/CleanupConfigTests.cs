@@ -29,7 +29,7 @@ public sealed class CleanupConfigTests
             """{"bridge":"br2","socket_file":"tcp:10.0.0.1:6640","flowRevalidation":"none","vswitchdCtl":"/run/ovs.ctl","timeoutMs":300}""");
         var config = new NetworkConfig { CniVersion = "1.0.0", Name = "net1", Type = "ovs-mirror", Raw = raw };
 
-        var parsed = PluginConfigParser.ParseForCleanup(config);
+        var parsed = PluginConfigParser.ParseForCleanup(config, "ovs-mirror");
 
         parsed.Bridge.Should().Be("br2");
         parsed.Endpoint.ToString().Should().Be("tcp:10.0.0.1:6640");

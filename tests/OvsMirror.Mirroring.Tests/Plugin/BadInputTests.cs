@@ -61,6 +61,26 @@ public sealed class BadInputTests(BadInputSandbox fixture, ITestOutputHelper out
             h => Bytes(Add(h, mirrors: [Source(new string('m', 256))]))),
         ["mirror name of 128 two-byte characters"] = new("ADD", CniErrorCode.InvalidNetworkConfig, "mirrors[0].name is longer than 255 bytes",
             h => Bytes(Add(h, mirrors: [Source(new string('é', 128))]))),
+        // Regression (issue 9 §2.4): a NUL reached ovsdb-server, which dropped the connection, and the plugin said 11.
+        ["NUL in a mirror name"] = new("ADD", CniErrorCode.InvalidNetworkConfig,
+            "mirrors[0].name must not contain control characters (U+0000 at character 3)",
+            h => Bytes(Add(h, mirrors: [Source("m1\0x")]))),
+        ["NUL in a pod-args mirror name"] = new("ADD", CniErrorCode.InvalidNetworkConfig,
+            "args.cni.mirrors[0].name must not contain control characters (U+0000",
+            h => Bytes(Add(h, c =>
+            {
+                c["allowPodArgs"] = true;
+                c["args"]!["cni"]!["mirrors"] = new JsonArray { Source("\0") };
+            }))),
+        ["escape character in a mirror name"] = new("ADD", CniErrorCode.InvalidNetworkConfig,
+            "mirrors[0].name must not contain control characters (U+001B",
+            h => Bytes(Add(h, mirrors: [Source("m\u001b[31m")]))),
+        ["C1 control in the bridge name, on DEL"] = new("DEL", CniErrorCode.InvalidNetworkConfig,
+            "bridge must not contain control characters (U+0085",
+            h => Bytes(Del(h, c => c["bridge"] = "br1\u0085"))),
+        // Regression (issue 9 §2.5): the details were "at line , byte ".
+        ["a key twice"] = new("ADD", CniErrorCode.DecodingFailure, "has a key twice in one object",
+            h => Encoding.UTF8.GetBytes("{\"bridge\":\"br1\"," + Add(h).ToJsonString()[1..])),
         ["selection and output in one entry"] = new("ADD", CniErrorCode.InvalidNetworkConfig, "mirrors[0] has both selection and output",
             h => Bytes(Add(h, mirrors: [With(Source("m1"), "output", "port")]))),
         ["source and output of the same mirror"] = new("ADD", CniErrorCode.InvalidNetworkConfig,

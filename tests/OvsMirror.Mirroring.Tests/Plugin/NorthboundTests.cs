@@ -56,8 +56,7 @@ public sealed partial class NorthboundTests
         return config;
     }
 
-    private static string PodArgs(string pod, string ns = "default") =>
-        $"IgnoreUnknown=1;K8S_POD_NAMESPACE={ns};K8S_POD_NAME={pod};K8S_POD_INFRA_CONTAINER_ID=abc";
+    private static string PodArgs(string pod, string ns = "default") => PluginHarness.MultusDelegateArgs(ns, pod, "abc");
 
     private static PluginRun Run(PluginHarness plugin, string command, JsonObject config, string pod, string containerId = "c1") =>
         plugin.Run(command, config, containerId, "net1", cniArgs: PodArgs(pod));

@@ -82,7 +82,15 @@ internal sealed class PluginHarness(OvsSandbox sandbox, string network = "net1")
         string programName = "ovs-mirror", string? cniArgs = null) =>
         RunRaw(command, Encoding.UTF8.GetBytes(config.ToJsonString()), containerId, ifName, programName, cniArgs);
 
-    /// <param name="cniArgs">CNI_ARGS; by default K8S_POD_NAMESPACE=default and K8S_POD_NAME=pod-CONTAINERID.</param>
+    /// <summary>CNI_ARGS as containerd 1.6 + Multus 4.0.2 send it to a delegate (shared/reference/k8s-node.md).</summary>
+    public static string MultusDelegateArgs(string podNamespace, string podName, string containerId)
+    {
+        string pod = $"K8S_POD_NAMESPACE={podNamespace};K8S_POD_NAME={podName};K8S_POD_INFRA_CONTAINER_ID={containerId};K8S_POD_UID=uid-{containerId}";
+        return $"IgnoreUnknown=true;{pod};{pod};IgnoreUnknown=1";
+    }
+
+    /// <param name="cniArgs">CNI_ARGS; by default what a Multus delegate gets from containerd 1.6 + Multus 4.0.2 (every
+    /// key twice, IgnoreUnknown as "true" and "1") for namespace default and pod pod-CONTAINERID.</param>
     public PluginRun RunRaw(string command, byte[] stdin, string containerId = "c1", string ifName = "eth1",
         string programName = "ovs-mirror", string? cniArgs = null)
     {
@@ -92,8 +100,8 @@ internal sealed class PluginHarness(OvsSandbox sandbox, string network = "net1")
             ["CNI_CONTAINERID"] = containerId,
             ["CNI_NETNS"] = "/var/run/netns/pod",
             ["CNI_IFNAME"] = ifName,
-            ["CNI_PATH"] = "/opt/cni/bin",
-            ["CNI_ARGS"] = cniArgs ?? "IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=pod-" + containerId,
+            ["CNI_PATH"] = "/opt/cni/bin:/opt/cni/bin",
+            ["CNI_ARGS"] = cniArgs ?? MultusDelegateArgs("default", "pod-" + containerId, containerId),
         };
         using var stdout = new MemoryStream();
         using var stderr = new StringWriter();

@@ -161,6 +161,43 @@ public sealed class RemoteMirrorTests
         (await TunnelPortsAsync(sandbox)).Should().BeEmpty();
     }
 
+    /// <summary>Regression (issue 9 §2.1): each joined mirror's tunnel got the uuid-name "t", so the ADD was code 5.</summary>
+    [OvsFact]
+    public async Task OneAdd_JoiningTwoExistingMirrorsWithRemotes_AddsOneTunnelToEach()
+    {
+        var (sandbox, plugin) = await StartAsync();
+        await using var _ = sandbox;
+        var plain = new JsonArray(
+            new JsonObject { ["name"] = "r-a", ["selection"] = new JsonArray("src_port") },
+            new JsonObject { ["name"] = "r-b", ["selection"] = new JsonArray("src_port") });
+        plugin.Add("br1", "prod1", plain, "p1").ShouldSucceed();
+
+        var remotes = new JsonArray(
+            RemoteProducer(Gre("172.31.9.2", 1), "r-a")[0]!.DeepClone(),
+            RemoteProducer(Gre("172.31.9.2", 2), "r-b")[0]!.DeepClone());
+        plugin.Add("br1", "prod2", remotes, "p2").ShouldSucceed();
+
+        var tunnels = await TunnelPortsAsync(sandbox);
+        tunnels.Should().HaveCount(2).And.OnlyHaveUniqueItems();
+        var tunnelByPortUuid = new Dictionary<string, string>();
+        foreach (var name in tunnels)
+        {
+            tunnelByPortUuid[await sandbox.PortUuidAsync(name)] = name;
+        }
+
+        foreach (var (mirrorName, key) in new[] { ("r-a", "1"), ("r-b", "2") })
+        {
+            var mirror = await sandbox.MirrorOnBridgeAsync("br1", mirrorName);
+            var tunnel = tunnelByPortUuid[await sandbox.MirrorColumnAsync(mirror, "output_port")];
+            (await sandbox.VsctlAsync("get", "Interface", tunnel, "options:key")).Trim().Should().Be($"\"{key}\"", mirrorName);
+        }
+
+        plugin.Del("br1", "p2").ShouldSucceed();
+        plugin.Del("br1", "p1").ShouldSucceed();
+        (await sandbox.MirrorsAsync()).Should().BeEmpty();
+        (await TunnelPortsAsync(sandbox)).Should().BeEmpty();
+    }
+
     [OvsFact]
     public async Task ParallelAdds_OnOneNewRemoteMirror_LeaveOneMirrorAndOneTunnel()
     {

@@ -100,4 +100,48 @@ public sealed class PublishedBinaryTests
         (await sandbox.VsctlAsync("get", "Mirror", "m1", "select_src_port")).Trim().Should().Be($"[{port}]");
         (await sandbox.VsctlAsync("get", "Mirror", "m1", "select_dst_port")).Trim().Should().Be($"[{port}]");
     }
+    /// <summary>
+    /// Regression (issue 9 §2.3): as ovs-mirror-producer with <c>"type": "ovs-mirror"</c> and ovs-cni's empty
+    /// <c>socket_file</c>, ADD used the default socket while DEL, GC and STATUS refused the config with code 7, so the
+    /// pod could never be torn down. The binary runs in a private mount namespace whose /run/openvswitch/db.sock (the
+    /// default socket) is the sandbox's, so the real default path is what gets used.
+    /// </summary>
+    [OvsFact]
+    public async Task ProducerSymlink_WithOvsCniEmptySocketFile_EveryCommandUsesTheDefaultSocket()
+    {
+        await using var sandbox = await OvsSandbox.StartAsync(withVswitchd: false);
+        sandbox.DbSocketPath.Should().NotStartWith("/run/").And.NotStartWith("/var/run/", "the private /run would hide it");
+        await sandbox.VsctlAsync("add-br", "br1", "--", "add-port", "br1", "vethp1", "--", "set", "interface", "vethp1", "type=internal");
+        var config = new JsonObject
+        {
+            ["cniVersion"] = "1.1.0", ["name"] = "net1", ["type"] = "ovs-mirror", ["bridge"] = "br1", ["socket_file"] = "",
+            ["flowRevalidation"] = "none",
+            ["mirrors"] = new JsonArray { new JsonObject { ["name"] = "m1", ["ingress"] = true } },
+            ["prevResult"] = new JsonObject
+            {
+                ["cniVersion"] = "1.1.0",
+                ["interfaces"] = new JsonArray { new JsonObject { ["name"] = "vethp1" } },
+            },
+        };
+
+        Task<ProcessResult> Run(string command) => ProcessRunner.RunAsync(
+            "unshare",
+            ["--mount", "--propagation", "private", "sh", "-c",
+             "mount -t tmpfs tmpfs /run && mkdir /run/openvswitch && ln -s \"$1\" /run/openvswitch/db.sock && exec \"$2\"",
+             "sh", sandbox.DbSocketPath, PublishedBinary.PathOf("ovs-mirror-producer")],
+            TimeSpan.FromSeconds(30), CniEnv(command), config.ToJsonString());
+
+        var add = await Run("ADD");
+        add.ExitCode.Should().Be(0, add.StandardOutput + add.StandardError);
+        (await sandbox.VsctlAsync("get", "Mirror", "m1", "select_src_port")).Trim()
+            .Should().Be($"[{(await sandbox.VsctlAsync("get", "Port", "vethp1", "_uuid")).Trim()}]");
+        foreach (var command in new[] { "CHECK", "STATUS", "GC", "DEL", "DEL" })
+        {
+            var result = await Run(command);
+            result.ExitCode.Should().Be(0, $"{command}: {result.StandardOutput} {result.StandardError}");
+            result.StandardOutput.Should().BeEmpty(command);
+        }
+
+        (await sandbox.VsctlAsync("--bare", "--columns=name", "list", "Mirror")).Trim().Should().BeEmpty("GC (no valid attachments) or DEL removed it");
+    }
 }

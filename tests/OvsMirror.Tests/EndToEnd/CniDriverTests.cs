@@ -72,7 +72,7 @@ public sealed class CniDriverTests : IDisposable
     }
 
     [Fact]
-    public async Task Add_SetsCniArgsAsKubeletAndMultusDo_AndIpAppendsTheStaticIpamKey()
+    public async Task Add_SetsCniArgsAsContainerdAndMultusDo_AndIpAppendsTheStaticIpamKey()
     {
         var conflist = WriteConflist(new JsonObject { ["type"] = "rec-b" });
 
@@ -80,14 +80,31 @@ public sealed class CniDriverTests : IDisposable
 
         r.Succeeded.Should().BeTrue(r.StandardOutput + r.StandardError);
         var env = Env("rec-a", "ADD");
-        env["CNI_ARGS"].Should().Be(
-            "IgnoreUnknown=1;K8S_POD_NAMESPACE=emu-cni;K8S_POD_NAME=ovs-prod-1;K8S_POD_INFRA_CONTAINER_ID=cid-1;" +
-            "K8S_POD_UID=0b8e5d2c-7a6f-4e43-9d1b-2f3a4c5d6e7f;IP=10.1.2.3/24");
+        // As captured from containerd 1.6 + Multus 4.0.2 (shared/reference/k8s-node.md): both copies of every key.
+        const string Pod = "K8S_POD_NAMESPACE=emu-cni;K8S_POD_NAME=ovs-prod-1;K8S_POD_INFRA_CONTAINER_ID=cid-1;" +
+            "K8S_POD_UID=0b8e5d2c-7a6f-4e43-9d1b-2f3a4c5d6e7f";
+        env["CNI_ARGS"].Should().Be($"IgnoreUnknown=true;{Pod};{Pod};IgnoreUnknown=1;IP=10.1.2.3/24");
         env["CNI_IFNAME"].Should().Be("eth1");
         env["CNI_CONTAINERID"].Should().Be("cid-1");
         env["CNI_NETNS"].Should().Be("/var/run/netns/fake-pod");
-        env["CNI_PATH"].Should().Be(bin);
+        env["CNI_PATH"].Should().Be($"{bin}:{bin}", "Multus repeats CNI_PATH's entries");
         Env("rec-b", "ADD")["CNI_ARGS"].Should().Be(env["CNI_ARGS"], "every plugin of the chain gets the same CNI_ARGS");
+
+        (await DriverAsync("del", conflist)).Succeeded.Should().BeTrue();
+        Env("rec-a", "DEL")["CNI_ARGS"].Should().Be($"IgnoreUnknown=1;{Pod};IgnoreUnknown=true;{Pod}", "the order differs between calls");
+    }
+
+    [Fact]
+    public async Task Add_WithKubeletArgs_SendsContainerdsSingleCopy()
+    {
+        var conflist = WriteConflist(new JsonObject { ["type"] = "rec-b" });
+
+        var r = await DriverAsync("add", conflist, "--k8s-args", "kubelet");
+
+        r.Succeeded.Should().BeTrue(r.StandardOutput + r.StandardError);
+        Env("rec-a", "ADD")["CNI_ARGS"].Should().Be(
+            "IgnoreUnknown=1;K8S_POD_NAMESPACE=emu-cni;K8S_POD_NAME=ovs-prod-1;K8S_POD_INFRA_CONTAINER_ID=cid-1;" +
+            "K8S_POD_UID=0b8e5d2c-7a6f-4e43-9d1b-2f3a4c5d6e7f");
     }
 
     [Fact]
