@@ -268,6 +268,12 @@ public sealed class OvsSandbox : IAsyncDisposable
     /// <summary>SIGCONT the ovsdb-server.</summary>
     public void Resume() => (ovsdbServer ?? throw new InvalidOperationException("ovsdb-server is not running")).Resume();
 
+    /// <summary>SIGSTOP ovs-vswitchd: it applies nothing and answers no unixctl call (flow revalidation tests).</summary>
+    public void PauseVswitchd() => (vswitchd ?? throw new InvalidOperationException("ovs-vswitchd is not running")).Pause();
+
+    /// <summary>SIGCONT ovs-vswitchd.</summary>
+    public void ResumeVswitchd() => (vswitchd ?? throw new InvalidOperationException("ovs-vswitchd is not running")).Resume();
+
     /// <summary>Stops the ovsdb-server (SIGTERM, then SIGKILL); the database file stays. See <see cref="RestartOvsdbServerAsync"/>.</summary>
     public async Task StopOvsdbServerAsync(CancellationToken ct = default)
     {

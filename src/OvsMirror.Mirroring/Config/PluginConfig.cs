@@ -15,6 +15,12 @@ public sealed class PluginConfig
     /// <summary>The default deadline of one invocation (<c>timeoutMs</c> 10000).</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The default budget of flow revalidation after a committed change (<c>flowRevalidationTimeoutMs</c> 300): a
+    /// healthy ovs-vswitchd applies a change and purges in about a millisecond; a stalled one costs a pod start this.
+    /// </summary>
+    public static readonly TimeSpan DefaultFlowRevalidationTimeout = TimeSpan.FromMilliseconds(300);
+
     public PluginConfig(
         string bridge,
         OvsdbEndpoint endpoint,
@@ -23,7 +29,8 @@ public sealed class PluginConfig
         FlowRevalidation flowRevalidation,
         string? vswitchdCtl,
         TimeSpan timeout,
-        bool ovsCniCompat)
+        bool ovsCniCompat,
+        TimeSpan flowRevalidationTimeout)
     {
         ArgumentException.ThrowIfNullOrEmpty(bridge);
         ArgumentNullException.ThrowIfNull(endpoint);
@@ -37,6 +44,7 @@ public sealed class PluginConfig
         VswitchdCtl = vswitchdCtl;
         Timeout = timeout;
         OvsCniCompat = ovsCniCompat;
+        FlowRevalidationTimeout = flowRevalidationTimeout;
     }
 
     /// <summary><c>bridge</c>: the OVS bridge whose mirrors this attachment joins (DESIGN §4: scope every lookup to it).</summary>
@@ -56,6 +64,12 @@ public sealed class PluginConfig
 
     /// <summary><c>flowRevalidation</c>: <see cref="Config.FlowRevalidation.Purge"/> when absent (DESIGN §4).</summary>
     public FlowRevalidation FlowRevalidation { get; }
+
+    /// <summary>
+    /// <c>flowRevalidationTimeoutMs</c> (1-60000): the most that waiting for ovs-vswitchd and the purge may take once
+    /// the change has committed; also capped by what is left of <see cref="Timeout"/>.
+    /// </summary>
+    public TimeSpan FlowRevalidationTimeout { get; }
 
     /// <summary><c>vswitchdCtl</c>: the ovs-vswitchd unixctl socket to use; null means "find it next to the OVSDB socket".</summary>
     public string? VswitchdCtl { get; }

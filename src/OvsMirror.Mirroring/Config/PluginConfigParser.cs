@@ -73,12 +73,13 @@ public static class PluginConfigParser
             flowRevalidation,
             vswitchdCtl,
             timeout,
-            compat);
+            compat,
+            ReadFlowRevalidationTimeout(raw));
     }
 
     /// <summary>
-    /// Parses only what DEL, STATUS and GC need to reach OVSDB (bridge, socket_file, flowRevalidation, vswitchdCtl,
-    /// timeoutMs) and leaves <see cref="PluginConfig.Mirrors"/> empty: cleanup works from what ADD recorded, and must
+    /// Parses only what DEL, STATUS and GC need to reach OVSDB (bridge, socket_file, flowRevalidation,
+    /// flowRevalidationTimeoutMs, vswitchdCtl, timeoutMs) and leaves <see cref="PluginConfig.Mirrors"/> empty: cleanup works from what ADD recorded, and must
     /// not fail on a mirror entry or a pod request that ADD would refuse (CNI SPEC §DEL: complete a DEL without error
     /// even if resources are missing). The pod-args policy keys are not read (<see cref="PodArgsPolicy.Closed"/>).
     /// It takes the same <paramref name="programName"/> as <see cref="Parse(NetworkConfig, string)"/>: a config that ADD
@@ -109,8 +110,13 @@ public static class PluginConfigParser
             ReadFlowRevalidation(raw),
             OptionalNonEmptyString(raw, "vswitchdCtl", "vswitchdCtl"),
             ReadTimeout(raw),
-            compat);
+            compat,
+            ReadFlowRevalidationTimeout(raw));
     }
+
+    private static TimeSpan ReadFlowRevalidationTimeout(JsonObject raw) => TimeSpan.FromMilliseconds(
+        OptionalInteger(raw, "flowRevalidationTimeoutMs", "flowRevalidationTimeoutMs", 1, 60_000)
+            ?? (int)PluginConfig.DefaultFlowRevalidationTimeout.TotalMilliseconds);
 
     private static TimeSpan ReadTimeout(JsonObject raw) => TimeSpan.FromMilliseconds(
         OptionalInteger(raw, "timeoutMs", "timeoutMs", MinTimeoutMs, MaxTimeoutMs)

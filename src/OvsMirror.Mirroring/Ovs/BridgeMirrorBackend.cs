@@ -78,7 +78,7 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, string bri
         CleanupPlanner.Plan(bridge, mirror.Uuid, mirror.EmptyExternalIds, mirror.Remote is null ? null : mirror.OutputPort), NoTerminalGuards) is not null;
 
     /// <summary>Makes the changes committed so far apply to established flows (see <see cref="FlowRevalidator"/>).</summary>
-    public void RevalidateFlows() => revalidator.Revalidate(connection, AppliedSequence);
+    public void RevalidateFlows() => revalidator.Revalidate(connection, AppliedSequence, deadline);
 
     public BridgeSnapshot? ReadBridge() => OvsStateReader.ReadBridge(connection, bridge);
 
