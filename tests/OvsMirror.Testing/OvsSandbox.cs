@@ -297,12 +297,6 @@ public sealed class OvsSandbox : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGSTOP ovs-vswitchd: it applies nothing and answers nothing on its unixctl socket.</summary>
-    public void PauseVswitchd() => (vswitchd ?? throw new InvalidOperationException("ovs-vswitchd is not running")).Pause();
-
-    /// <summary>SIGCONT ovs-vswitchd.</summary>
-    public void ResumeVswitchd() => (vswitchd ?? throw new InvalidOperationException("ovs-vswitchd is not running")).Resume();
-
     /// <summary>SIGKILLs ovs-vswitchd (its unixctl socket file stays, with nobody listening). It is not restarted.</summary>
     public async Task KillVswitchdAsync()
     {
