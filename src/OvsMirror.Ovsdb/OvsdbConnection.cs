@@ -29,7 +29,8 @@ public sealed class OvsdbConnection : IDisposable
     private long _nextId;
     private OvsdbException? _broken;
 
-    private OvsdbConnection(IOvsdbTransport transport, OvsdbEndpoint endpoint, TimeSpan callTimeout)
+    /// <summary>Over a connected transport (the sockets' Connect, or a fuzz harness feeding arbitrary server bytes).</summary>
+    internal OvsdbConnection(IOvsdbTransport transport, OvsdbEndpoint endpoint, TimeSpan callTimeout)
     {
         _transport = transport;
         Endpoint = endpoint;
