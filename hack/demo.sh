@@ -61,6 +61,7 @@ esac
 if [ "$need_build" = 1 ]; then
   command -v dotnet >/dev/null 2>&1 || die "dotnet not found: install the .NET 10 SDK (see global.json)"
   say "building ovs-mirror (hack/build.sh; log in artifacts/logs)"
+  mkdir -p "$ROOT/artifacts"   # a fresh clone has none yet
   "$ROOT/hack/build.sh" > "$ROOT/artifacts/demo-build.log" 2>&1 || { tail -n 30 "$ROOT/artifacts/demo-build.log"; die "hack/build.sh failed"; }
 else
   say "ovs-mirror is up to date ($BIN)"

@@ -6,7 +6,14 @@ namespace OvsMirror.Ovsdb.Tests;
 
 public sealed class OvsdbConnectionProtocolTests
 {
-    private static readonly TimeSpan TestDeadline = TimeSpan.FromSeconds(10);
+    /// <summary>Only a bound against hangs: no outcome depends on it, so it is generous for a loaded machine.</summary>
+    private static readonly TimeSpan TestDeadline = TimeSpan.FromSeconds(60);
+
+    /// <summary>The deadline of a call that is meant to time out: long enough to be honoured, short enough to wait for.</summary>
+    private static readonly TimeSpan ShortDeadline = TimeSpan.FromSeconds(1);
+
+    /// <summary>An upper bound that only a hang would pass.</summary>
+    private static readonly TimeSpan HangBound = TimeSpan.FromSeconds(15);
 
     private static Transaction Comment() => new Transaction("Open_vSwitch").Comment("x");
 
@@ -40,10 +47,14 @@ public sealed class OvsdbConnectionProtocolTests
     {
         using var cts = new CancellationTokenSource(TestDeadline);
         await using var peer = new ScriptedOvsdbPeer();
-        using var connection = await peer.ConnectClientAsync(TimeSpan.FromMilliseconds(200), cts.Token);
+        // Only the first call gets a short deadline; the second has the connection's generous one, so a slow
+        // scheduler cannot make the second time out too.
+        using var connection = await peer.ConnectClientAsync(TestDeadline, cts.Token);
+        connection.Deadline = Stopwatch.GetTimestamp() + (long)(ShortDeadline.TotalSeconds * Stopwatch.Frequency);
 
         var first = () => connection.Transact(new Transaction("db").Mutate("T", Where.All, Mutation.Add("n", 1)), cts.Token);
         first.Should().Throw<OvsdbTimeoutException>();
+        connection.Deadline = null;
         using var r1 = await peer.ReceiveAsync(cts.Token);
 
         var second = Task.Run(() => connection.Transact(new Transaction("db").Mutate("T", Where.All, Mutation.Add("n", 2)), cts.Token));
@@ -80,13 +91,14 @@ public sealed class OvsdbConnectionProtocolTests
     {
         using var cts = new CancellationTokenSource(TestDeadline);
         await using var peer = new ScriptedOvsdbPeer();
-        using var connection = await peer.ConnectClientAsync(TimeSpan.FromMilliseconds(300), cts.Token);
+        using var connection = await peer.ConnectClientAsync(ShortDeadline, cts.Token);
         var clock = Stopwatch.StartNew();
 
         var act = () => connection.Transact(Comment(), cts.Token);
 
-        act.Should().Throw<OvsdbTimeoutException>().WithMessage("transact*within 300 ms");
-        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(2));
+        act.Should().Throw<OvsdbTimeoutException>().WithMessage("transact*within 1000 ms");
+        clock.Elapsed.Should().BeGreaterThanOrEqualTo(ShortDeadline, "the call waits for its deadline, not less");
+        clock.Elapsed.Should().BeLessThan(HangBound, "and then gives up: no hang");
     }
 
     [Fact]
@@ -94,15 +106,16 @@ public sealed class OvsdbConnectionProtocolTests
     {
         using var cts = new CancellationTokenSource(TestDeadline);
         await using var peer = new ScriptedOvsdbPeer();
-        using var connection = await peer.ConnectClientAsync(TimeSpan.FromSeconds(5), cts.Token);
+        using var connection = await peer.ConnectClientAsync(TestDeadline, cts.Token);
         var clock = Stopwatch.StartNew();
 
         var call = Task.Run(() => connection.Transact(Comment(), cts.Token));
         using var request = await peer.ReceiveAsync(cts.Token);
         peer.HangUp();
 
+        // The exception type tells a hang-up from a deadline (that would be OvsdbTimeoutException, after 60 s).
         await call.Invoking(c => c).Should().ThrowAsync<OvsdbConnectionException>().WithMessage("*closed*");
-        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(2), "a hang-up is noticed at once, not at the deadline");
+        clock.Elapsed.Should().BeLessThan(HangBound, "a hang-up is noticed at once, not at the deadline");
         connection.Invoking(c => c.Echo(cts.Token)).Should().Throw<OvsdbConnectionException>();
     }
 

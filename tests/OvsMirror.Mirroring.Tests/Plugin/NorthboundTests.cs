@@ -205,7 +205,9 @@ public sealed partial class NorthboundTests
                 var adds = Enumerable.Range(0, callers).Select(i => Task.Factory.StartNew(
                     () => Run(plugin, "ADD", config, $"p{i}", $"{name}-{i}"), CancellationToken.None,
                     TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
-                await Task.Delay(RaceCallers.PauseHold);
+                // Every caller's connection waits in the stopped server's accept queue before it is resumed.
+                await Task.Run(() => ListenQueue.WaitFor([sandbox.NbSocketPath!], callers, RaceCallers.ConnectTimeout));
+                await Task.Delay(RaceCallers.SendGrace);
                 await ProcessRunner.RunCheckedAsync("kill", ["-CONT", nb]);
                 runs = await Task.WhenAll(adds);
             }

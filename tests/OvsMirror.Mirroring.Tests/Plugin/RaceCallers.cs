@@ -7,8 +7,9 @@ namespace OvsMirror.Mirroring.Tests.Plugin;
 /// Runs plugin calls on dedicated threads released together by one <see cref="Barrier"/> (DESIGN §6: "run the
 /// handlers in-process from threads released by one barrier"). Each call opens its own OVSDB connection, as the
 /// plugin process does.
-/// <para>Optionally the ovsdb-server is paused (SIGSTOP) before the threads start and resumed only after they have
-/// had time to connect and send their first request. A paused server reads nothing, so every caller's first read
+/// <para>Optionally the ovsdb-server is paused (SIGSTOP) before the threads start and resumed only once every caller
+/// has connected (<see cref="ListenQueue"/>: its connection waits in the paused server's accept queue) and had a
+/// moment to send its first request. A paused server reads nothing, so every caller's first read
 /// is queued behind the others and answered from the same state: their first writes were all planned from that
 /// state and meet in the server, instead of being staggered by thread start-up as a plain barrier still leaves
 /// them (DESIGN §6: 16 processes "in parallel" against a racy peer collided in 0 of 10 rounds). For the requests to
@@ -17,16 +18,29 @@ namespace OvsMirror.Mirroring.Tests.Plugin;
 internal static class RaceCallers
 {
     /// <summary>
-    /// How long the server stays paused after the release. Enough for 32 warm callers on 2 cores to connect and
-    /// send (well under a millisecond each); far below the plugin's 10 s default timeout.
+    /// How long the server stays paused once every caller has connected: a caller sends its request right after its
+    /// connect returns, with nothing that blocks in between. This only makes the race likelier; no outcome depends
+    /// on it (the tests that count collisions take the best of many rounds).
     /// </summary>
-    public static readonly TimeSpan PauseHold = TimeSpan.FromMilliseconds(200);
+    public static readonly TimeSpan SendGrace = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>An upper bound for every caller to connect to the paused server; only a broken rig reaches it.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
     private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Runs every call at once and returns their results, in order.</summary>
-    public static PluginRun[] RunTogether(OvsSandbox sandbox, IReadOnlyList<Func<PluginRun>> calls, bool pauseServer)
+    /// <param name="sandbox">The server.</param>
+    /// <param name="calls">One call per thread.</param>
+    /// <param name="pauseServer">Pause the server until every caller has connected to one of <paramref name="remotes"/>.</param>
+    /// <param name="remotes">The listening sockets the callers use; required with <paramref name="pauseServer"/>.</param>
+    public static PluginRun[] RunTogether(OvsSandbox sandbox, IReadOnlyList<Func<PluginRun>> calls, bool pauseServer, RaceRemotes? remotes = null)
     {
+        if (pauseServer && remotes is null)
+        {
+            throw new ArgumentException("a paused round needs the callers' listening sockets to know when they have connected", nameof(remotes));
+        }
+
         var results = new PluginRun?[calls.Count];
         var errors = new Exception?[calls.Count];
         using var barrier = new Barrier(calls.Count + 1);
@@ -69,7 +83,8 @@ internal static class RaceCallers
             barrier.SignalAndWait();
             if (pauseServer)
             {
-                Thread.Sleep(PauseHold);
+                ListenQueue.WaitFor(remotes!.Paths, calls.Count, ConnectTimeout);
+                Thread.Sleep(SendGrace);
             }
         }
         finally

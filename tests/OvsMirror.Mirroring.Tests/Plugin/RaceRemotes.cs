@@ -18,9 +18,16 @@ internal sealed class RaceRemotes
 {
     private readonly string[] endpoints;
 
-    private RaceRemotes(string[] endpoints) => this.endpoints = endpoints;
+    private RaceRemotes(string[] paths)
+    {
+        Paths = paths;
+        endpoints = [.. paths.Select(p => "unix:" + p)];
+    }
 
     public int Count => endpoints.Length;
+
+    /// <summary>The listening sockets' paths.</summary>
+    public IReadOnlyCollection<string> Paths { get; }
 
     public static async Task<RaceRemotes> AddAsync(OvsSandbox sandbox, int count)
     {
@@ -39,7 +46,7 @@ internal sealed class RaceRemotes
             await Task.Delay(5, cts.Token);
         }
 
-        return new RaceRemotes([.. paths.Select(p => "unix:" + p)]);
+        return new RaceRemotes(paths);
     }
 
     /// <summary>ADD of <paramref name="hostPort"/> through caller <paramref name="caller"/>'s own socket.</summary>

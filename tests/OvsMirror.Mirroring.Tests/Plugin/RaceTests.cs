@@ -50,7 +50,7 @@ public sealed class RaceTests(ITestOutputHelper output)
             sandbox,
             [.. ports.Select((port, i) => (Func<PluginRun>)(() =>
                 remotes.Add(plugin, i, "br1", port, mirrors, prefix + i.ToString(CultureInfo.InvariantCulture))))],
-            pauseServer);
+            pauseServer, remotes);
     }
 
     /// <summary>What is wrong with the one mirror <paramref name="name"/> on br1 that should hold every port as a source.</summary>
@@ -149,7 +149,7 @@ public sealed class RaceTests(ITestOutputHelper output)
             var dels = RaceCallers.RunTogether(
                 sandbox,
                 [.. ports.Select((_, i) => (Func<PluginRun>)(() => remotes.Del(plugin, i, "br1", prefix + i.ToString(CultureInfo.InvariantCulture))))],
-                pauseServer: true);
+                pauseServer: true, remotes);
 
             var problems = Failures(dels, "DEL").ToList();
             var mirrors = await sandbox.MirrorsAsync();
@@ -275,7 +275,7 @@ public sealed class RaceTests(ITestOutputHelper output)
                 [.. chosen.Select((p, k) => (Func<PluginRun>)(() => isAdd[k]
                     ? remotes.Add(plugin, k, pods[p].Bridge, pods[p].Port, pods[p].Config, pods[p].ContainerId)
                     : remotes.Del(plugin, k, pods[p].Bridge, pods[p].ContainerId)))],
-                paused);
+                paused, remotes);
 
             totals.FailedGuards += log.FailedGuardsSince(mark).Count;
             var problems = new List<string>();
@@ -474,7 +474,7 @@ public sealed class RaceTests(ITestOutputHelper output)
                     () => { RaceCallers.SpinFor(delDelay); return remotes.Del(plugin, 0, "br1", leaver); },
                     () => { RaceCallers.SpinFor(addDelay); return remotes.Add(plugin, 1, "br1", "joining", mirrors, joiner); },
                 ],
-                paused);
+                paused, remotes);
 
             refusedGuards += log.FailedGuardsSince(mark).Count;
             var problems = Failures(runs, "DEL, ADD").ToList();

@@ -216,7 +216,7 @@ public sealed class RemoteMirrorTests
             var runs = RaceCallers.RunTogether(sandbox,
                 [.. Enumerable.Range(1, callers).Select(i => (Func<PluginRun>)(() =>
                     remotes.Add(plugin, i - 1, "br1", "prod" + i.ToString(CultureInfo.InvariantCulture), RemoteProducer(Gre(), name), $"{name}-{i}")))],
-                pauseServer: true);
+                pauseServer: true, remotes);
             var problems = runs.Where(r => r.ExitCode != 0).Select(r => r.Message).ToList();
             var mirrors = (await sandbox.MirrorsAsync()).Count(m => m.Name == name);
             var tunnels = (await TunnelPortsAsync(sandbox)).Length;
@@ -235,7 +235,7 @@ public sealed class RemoteMirrorTests
 
             var dels = RaceCallers.RunTogether(sandbox,
                 [.. Enumerable.Range(1, callers).Select(i => (Func<PluginRun>)(() => remotes.Del(plugin, i - 1, "br1", $"{name}-{i}")))],
-                pauseServer: true);
+                pauseServer: true, remotes);
             problems.AddRange(dels.Where(r => r.ExitCode != 0).Select(r => r.Message));
             if ((await sandbox.MirrorsAsync()).Count != 0 || (await TunnelPortsAsync(sandbox)).Length != 0)
             {

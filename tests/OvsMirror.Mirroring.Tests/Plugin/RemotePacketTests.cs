@@ -41,15 +41,23 @@ public sealed class RemotePacketTests(ITestOutputHelper output)
 
         plugin.Add("br1", "prod", RemoteTests.Producer(remote), "p1").ShouldSucceed();
 
-        var capture = sandbox.ExecInNetnsAsync(coll,
-            ["timeout", "8", "tcpdump", "-nn", "-x", "-l", "-i", "eth0", "ip proto 47"], TimeSpan.FromSeconds(15));
-        await Task.Delay(1500);
-        var listener = sandbox.ExecInNetnsAsync(peer, ["timeout", "4", "nc", "-l", "-p", "5000"], TimeSpan.FromSeconds(10));
-        await Task.Delay(300);
-        (await sandbox.ExecInNetnsAsync(prod, ["ping", "-c", "3", "-i", "0.2", "-W", "1", "10.99.0.2"])).EnsureSuccess();
-        (await sandbox.ExecInNetnsAsync(prod, ["sh", "-c", "echo mirrored | nc -w 1 -q 1 10.99.0.2 5000"])).EnsureSuccess();
-        await listener;
-        var captured = (await capture).StandardOutput;
+        // Conditions, not settle times: tcpdump says when it listens, the listener is seen in ss, and the capture
+        // ends once the copies of all 3 echoes and replies and of the TCP exchange are there (bounded).
+        await using var tcpdump = NetnsProcess.Start(coll, ["tcpdump", "-nn", "-x", "-l", "-U", "-i", "eth0", "ip proto 47"]);
+        await tcpdump.WaitForStandardErrorAsync("listening on", TimeSpan.FromSeconds(30));
+        await using var listener = NetnsProcess.Start(peer, ["nc", "-l", "-p", "5000"]);
+        await WaitUntilAsync(async () => (await sandbox.ExecInNetnsAsync(peer, ["ss", "-Hltn", "sport = :5000"])).StandardOutput.Length > 0,
+            "nc listening on 10.99.0.2:5000");
+        (await sandbox.ExecInNetnsAsync(prod, ["ping", "-c", "3", "-i", "0.2", "-W", "5", "10.99.0.2"])).EnsureSuccess();
+        (await sandbox.ExecInNetnsAsync(prod, ["sh", "-c", "echo mirrored | nc -N -w 5 10.99.0.2 5000"])).EnsureSuccess();
+        (await listener.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().BeTrue("nc -l exits once the client has closed");
+        await WaitUntilAsync(() =>
+        {
+            var seen = TryParse(tcpdump.StandardOutput);
+            return Task.FromResult(seen.Count(p => p.InnerIpProtocol == 1) >= 6 && seen.Any(p => p.InnerIpProtocol == 6 && p.TcpFin));
+        }, "the collector's capture holding the 6 ICMP copies and the TCP FIN");
+        await tcpdump.StopAsync();
+        var captured = tcpdump.StandardOutput;
 
         var packets = CapturedPacket.ParseTcpdumpHex(captured);
         var icmp = packets.Where(p => p.InnerIpProtocol == 1).ToList();
@@ -86,6 +94,32 @@ public sealed class RemotePacketTests(ITestOutputHelper output)
 
         plugin.Del("br1", "p1").ShouldSucceed();
         (await sandbox.VsctlAsync("list-ports", "br1")).Trim().Should().Be("prod\npeer".Split('\n').Order().Aggregate((a, b) => a + "\n" + b));
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            cts.IsCancellationRequested.Should().BeFalse($"waited 30 s for {what}");
+            await Task.Delay(20, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The packets of a capture still being written, up to its last complete line; [] while one is cut off.</summary>
+    private static List<CapturedPacket> TryParse(string tcpdumpOutput)
+    {
+        var end = tcpdumpOutput.LastIndexOf('\n');
+        try
+        {
+            return end > 0 ? CapturedPacket.ParseTcpdumpHex(tcpdumpOutput[..end]) : [];
+        }
+#pragma warning disable CA1031 // a packet cut off mid-line decodes to anything; the next poll reads it whole
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return [];
+        }
     }
 }
 
@@ -146,6 +180,8 @@ internal sealed class CapturedPacket
         if (inner.Length >= 14 + 20 && inner[12] == 0x08 && inner[13] == 0x00)
         {
             InnerIpProtocol = inner[14 + 9];
+            var tcpFlags = 14 + ((inner[14] & 0x0f) * 4) + 13;
+            TcpFin = InnerIpProtocol == 6 && inner.Length > tcpFlags && (inner[tcpFlags] & 0x01) != 0;
         }
     }
 
@@ -168,6 +204,9 @@ internal sealed class CapturedPacket
     public int? ErspanHwid { get; }
 
     public int? InnerIpProtocol { get; }
+
+    /// <summary>The inner packet is a TCP segment with FIN set.</summary>
+    public bool TcpFin { get; }
 
     public override string ToString() =>
         $"GRE proto 0x{GreProtocol:x4} key {GreKey} ERSPAN v{ErspanVersion} session {ErspanSession} index {ErspanIndex} dir {ErspanDirection} hwid {ErspanHwid} inner proto {InnerIpProtocol}";

@@ -306,6 +306,35 @@ internal sealed class CniTestbed : IAsyncDisposable
         Log($"tcp {client.Name} -> {server.Name} {serverIp}:{port}: line delivered");
     }
 
+    /// <summary>The ethertype of <see cref="FlushAsync"/>'s marker frame (IEEE 802 local experimental 1).</summary>
+    public const int FlushMarkerEtherType = 0x88b5;
+
+    /// <summary>
+    /// Waits, as a condition instead of a settle time, until every copy ovs-vswitchd sent to the captured interface
+    /// before now is in the capture: a marker frame is sent by <c>ovs-ofctl packet-out</c> out of the same OVS port,
+    /// behind whatever vswitchd already sent there (the port's veth is FIFO), and the capture is polled until it holds
+    /// the marker. A mirror copy that should not exist would have been sent with its original, before the marker.
+    /// </summary>
+    public async Task FlushAsync(PacketCapture capture)
+    {
+        ArgumentNullException.ThrowIfNull(capture);
+        var ip = OvsTools.Require("ip");
+        var iflink = (await ProcessRunner.RunCheckedAsync(ip,
+            ["netns", "exec", capture.Pod.Netns, "cat", $"/sys/class/net/{capture.InterfaceName}/iflink"])).StandardOutput.Trim();
+        var links = (await ProcessRunner.RunCheckedAsync(ip, ["-n", Sandbox.VswitchdNetns, "-o", "link"])).StandardOutput;
+        var port = links.Split('\n').Select(l => l.Split(": ", 3)).Where(f => f.Length == 3 && f[0] == iflink)
+            .Select(f => f[1].Split('@')[0]).FirstOrDefault()
+            ?? throw new InvalidOperationException($"no OVS-side peer (ifindex {iflink}) of {capture.Name} in {Sandbox.VswitchdNetns}");
+        var ofport = (await Sandbox.VsctlAsync("get", "Interface", port, "ofport")).Trim();
+        var frame = "ffffffffffff" + "020000000001" + FlushMarkerEtherType.ToString("x4", CultureInfo.InvariantCulture) + new string('0', 92);
+        await ProcessRunner.RunCheckedAsync(OvsTools.Require("ovs-ofctl"),
+            ["packet-out", "unix:" + Path.Combine(Sandbox.Directory, Bridge + ".mgmt"), "LOCAL", "output:" + ofport, frame]);
+        var packets = await capture.WaitUntilAsync(all => all.Any(IsFlushMarker), TimeSpan.FromSeconds(30));
+        packets.Should().Contain(p => IsFlushMarker(p), "the flush marker sent out of {0}'s OVS port {1} must reach its capture", capture.Name, port);
+    }
+
+    private static bool IsFlushMarker(CapturedPacket packet) => packet.EtherType == FlushMarkerEtherType;
+
     /// <summary>Oracle: <c>ovs-vsctl get TABLE RECORD COLUMN</c>, trimmed.</summary>
     public async Task<string> GetAsync(string table, string record, string column) =>
         (await Sandbox.VsctlAsync("get", table, record, column)).Trim();

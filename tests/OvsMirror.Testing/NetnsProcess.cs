@@ -1,16 +1,14 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
-using OvsMirror.Testing;
-
-namespace OvsMirror.Tests.EndToEnd;
+namespace OvsMirror.Testing;
 
 /// <summary>
 /// A long-running command inside a network namespace (<c>ip netns exec NS CMD…</c>; ip execs, so the
 /// child PID is the command's): tcpdump, a continuous ping, an nc server. It is stopped by its PID only
 /// (SIGINT, then SIGKILL after a grace period) and reaped, never by name.
 /// </summary>
-internal sealed class NetnsProcess : IAsyncDisposable
+public sealed class NetnsProcess : IAsyncDisposable
 {
     private const int SigInt = 2;
     private static readonly TimeSpan DefaultGrace = TimeSpan.FromSeconds(3);
