@@ -209,6 +209,13 @@ public sealed class OvsdbConnection : IDisposable
             var root = document.RootElement;
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("method", out var method))
             {
+                if (method.ValueKind != JsonValueKind.String)
+                {
+                    // RFC 7047 §4 (JSON-RPC 1.0): "method" is a string.
+                    document.Dispose();
+                    throw Break(new OvsdbProtocolException("a JSON-RPC request's method must be a string"));
+                }
+
                 using (document)
                 {
                     // RFC 7047 §4.1.11: answer the server's echo, or it drops the connection.

@@ -46,4 +46,9 @@ public sealed class FuzzFoundReplyTests
 
         connection.Invoking(c => c.ListDatabases()).Should().Throw<OvsdbProtocolException>();
     }
+
+    [Fact]
+    public void ServerRequest_WhoseMethodIsNotAString_IsAProtocolError() =>
+        Transact("{\"id\":\"echo\",\"method\":[],\"params\":[]}{\"id\":1,\"result\":[{\"rows\":[]},{\"rows\":[]}],\"error\":null}"u8.ToArray())
+            .Should().Throw<OvsdbProtocolException>().WithMessage("*method must be a string*");
 }
