@@ -86,13 +86,17 @@ internal sealed class FaultPlugin(OvsSandbox sandbox, string network = "net1")
         return Run("GC", config, "gc");
     }
 
-    public FaultRun Run(string command, JsonObject config, string containerId, Action<string>? onStep = null, string? cniArgs = null)
+    public FaultRun Run(string command, JsonObject config, string containerId, Action<string>? onStep = null, string? cniArgs = null) =>
+        RunRaw(command, Encoding.UTF8.GetBytes(config.ToJsonString()), containerId, onStep, cniArgs);
+
+    /// <summary>One call with <paramref name="stdin"/> as it is (it need not be JSON).</summary>
+    public FaultRun RunRaw(string command, byte[] stdin, string containerId, Action<string>? onStep = null, string? cniArgs = null)
     {
         var env = Environment(command, containerId, cniArgs);
         using var stdout = new MemoryStream();
         using var stderr = new StringWriter();
         var clock = Stopwatch.StartNew();
-        var exit = new CniDispatcher(env.GetValueOrDefault, new MemoryStream(Encoding.UTF8.GetBytes(config.ToJsonString())), stdout, stderr, "ovs-mirror")
+        var exit = new CniDispatcher(env.GetValueOrDefault, new MemoryStream(stdin), stdout, stderr, "ovs-mirror")
             .Run(new OvsMirrorPlugin(stderr, onStep), CancellationToken.None);
         return new FaultRun($"{command} {containerId}", exit, Encoding.UTF8.GetString(stdout.ToArray()), stderr.ToString(), clock.Elapsed);
     }
