@@ -165,4 +165,25 @@ public sealed class ForeignEditTests(ITestOutputHelper output)
         figures.Report(output);
         problems.Should().BeEmpty();
     }
+
+    /// <summary>Found by afl++ (target attachment-record): a record "v1;port=" made TryParse throw, so every DEL and GC on the bridge was code 999.</summary>
+    [OvsFact]
+    public async Task MalformedRecordWrittenByHand_DoesNotBreakDelOrGc()
+    {
+        await using var sandbox = await OvsSandbox.StartAsync(withVswitchd: false);
+        await sandbox.VsctlAsync("add-br", "br1");
+        await sandbox.AddPortOnlyAsync("br1", "p0");
+        var plugin = new FaultPlugin(sandbox) { TimeoutMs = TimeoutMs };
+        plugin.Add("br1", "p0", FaultPlugin.Producer("m1", "src_port"), "c0").Succeeded.Should().BeTrue();
+        await sandbox.VsctlAsync("set", "Mirror", "m1", $"external_ids:\"{MirrorRow.RecordPrefix}c9/eth1\"=\"v1;port=\"");
+
+        var delOther = plugin.Del("br1", "c9");
+        var del = plugin.Del("br1", "c0");
+        var gc = plugin.Gc("br1", []);
+
+        delOther.Succeeded.Should().BeTrue(delOther.ToString());
+        del.Succeeded.Should().BeTrue(del.ToString());
+        gc.Succeeded.Should().BeTrue(gc.ToString());
+        (await OvsdbState.ReadAsync(sandbox)).HasRecord("br1", "m1", "c0").Should().BeFalse();
+    }
 }
