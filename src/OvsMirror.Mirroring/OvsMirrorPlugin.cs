@@ -12,7 +12,7 @@ namespace OvsMirror.Mirroring;
 /// Open vSwitch bridge. All state lives in OVSDB (records in Mirror:external_ids), none in files.
 /// </summary>
 /// <param name="log">stderr.</param>
-/// <param name="mark">Called as each step ends ("config", "connect", each OVSDB call, "revalidate"), for an
+/// <param name="mark">Called as each step ends ("config", "connect", each OVSDB call, "committed", "revalidate"), for an
 /// opt-in timing breakdown; null costs nothing.</param>
 public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null) : ICniPlugin
 {
@@ -39,6 +39,7 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
         WithBackend(config, backend =>
         {
             backend.Attach(request.NetworkConfig.Name, Id(request), port, config.Mirrors);
+            mark?.Invoke("committed");
             backend.RevalidateFlows();
             mark?.Invoke("revalidate");
         }, cancellationToken);
@@ -62,6 +63,7 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
         {
             if (backend.Detach((a, _) => a == id, a => a == id))
             {
+                mark?.Invoke("committed");
                 backend.RevalidateFlows();
                 mark?.Invoke("revalidate");
             }
