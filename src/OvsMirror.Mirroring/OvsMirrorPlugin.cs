@@ -188,6 +188,6 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
     /// <summary>One connection and one deadline for the command (<see cref="OvsdbSession"/>).</summary>
     private void WithBackend(PluginConfig config, Action<BridgeMirrorBackend> action, CancellationToken cancellationToken) =>
         OvsdbSession.Run(config.Endpoint, config.Timeout, "socket_file", mark,
-            (connection, deadline) => action(new BridgeMirrorBackend(connection, config.Bridge, deadline, new FlowRevalidator(config, log))),
+            (connection, deadline) => action(new BridgeMirrorBackend(connection, config.Bridge, deadline, new FlowRevalidator(config, log), log)),
             cancellationToken);
 }

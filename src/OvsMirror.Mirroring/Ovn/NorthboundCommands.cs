@@ -107,13 +107,35 @@ internal sealed class NorthboundCommands(Action<string>? mark)
             .Select(a => new AttachmentId(a.ContainerId, a.IfName)).ToHashSet();
         With(config, backend =>
         {
-            // CNI SPEC 1.1 §GC: only this network's attachments.
-            backend.Detach((id, record) => record.Network == network && !valid.Contains(id));
+            // Like OVS GC: a step that fails does not stop the others; the errors are reported together at the end.
+            var errors = new List<string>();
+            try
+            {
+                // CNI SPEC 1.1 §GC: only this network's attachments.
+                backend.Detach((id, record) => record.Network == network && !valid.Contains(id));
+            }
+            catch (CniException e)
+            {
+                errors.Add(e.Message);
+            }
 
             // Owned mirrors left with no attachment (a DEL that died between its two transactions).
             foreach (var mirror in backend.Read().Where(m => m.Owned && m.Records is { Count: 0 } && m.ExternalIds?.Count == 1))
             {
-                backend.RemoveIfUnused(mirror.Uuid);
+                try
+                {
+                    backend.RemoveIfUnused(mirror.Uuid);
+                }
+                catch (CniException e)
+                {
+                    errors.Add(e.Message);
+                }
+            }
+
+            if (errors.Count > 0)
+            {
+                throw new CniException(CniErrorCode.TryAgainLater,
+                    $"GC finished with {errors.Count} error(s): {errors[0]}", string.Join("; ", errors));
             }
         }, cancellationToken);
     }

@@ -11,7 +11,9 @@ namespace OvsMirror.Mirroring.Ovs;
 /// every change also bumps next_cfg (<see cref="ConfigSequence"/>) so <see cref="RevalidateFlows"/> can wait
 /// for ovs-vswitchd to apply it before purging flows.
 /// </summary>
-internal sealed class BridgeMirrorBackend(OvsdbConnection connection, string bridge, long deadline, FlowRevalidator revalidator)
+/// <param name="log">stderr, for warnings about best-effort steps after a commit; null discards them.</param>
+internal sealed class BridgeMirrorBackend(OvsdbConnection connection, string bridge, long deadline, FlowRevalidator revalidator,
+    TextWriter? log = null)
 {
     private readonly bool _trackApplied = revalidator.Enabled;
 
@@ -64,7 +66,16 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, string bri
 
         foreach (var mirror in emptied)
         {
-            RemoveIfEmpty(mirror);
+            try
+            {
+                RemoveIfEmpty(mirror);
+            }
+            catch (Exception e) when (e is OvsdbTimeoutException or OvsdbConnectionException or CniException)
+            {
+                // The detach has committed: the call succeeds (success iff committed). The owned mirror left with no
+                // attachment is what GC removes ("owned mirrors left with no attachment").
+                log?.WriteLine($"ovs-mirror: warning: mirror {mirror.Name} is left with no attachment; GC will remove it: {e.Message}");
+            }
         }
 
         return changed;
