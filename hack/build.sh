@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Build the solution (so the tests compile) and publish the NativeAOT binary to artifacts/bin:
-#   artifacts/bin/ovs-mirror, plus symlinks ovs-mirror-producer and ovs-mirror-consumer, and the operator CLI
-#   artifacts/bin/ovs-mirrorctl.
+#   artifacts/bin/ovs-mirror, plus symlinks ovs-mirror-producer and ovs-mirror-consumer.
 # Fails on ANY warning in the build or publish output (CS, CA, IL2xxx/IL3xxx trim/AOT, ...).
 #
 # The release binary is linked against a Debian 11 sysroot with clang-14 (hack/sysroot.sh; recipe:
@@ -79,30 +78,26 @@ fi
 SYSROOT=$("$ROOT/hack/sysroot.sh") || die "hack/sysroot.sh failed"
 # ILC's object is incremental, but the link (LinkNative) does not list the sysroot among its inputs: drop the
 # linked output so a binary once linked against the host's glibc (a plain dotnet publish) is never reused.
-rm -rf src/OvsMirror/bin/Release/net10.0/linux-x64/native src/OvsMirror.Ctl/bin/Release/net10.0/linux-x64/native
+rm -rf src/OvsMirror/bin/Release/net10.0/linux-x64/native
 PORTABLE=(-p:SysRoot="$SYSROOT" -p:CppCompilerAndLinker="$CC")
 run publish dotnet publish src/OvsMirror/OvsMirror.csproj -c Release -r linux-x64 -o "$PUB" -nologo "${PORTABLE[@]}"
-# the operator CLI, a second binary so that the plugin's image stays lean (issue 14; src/OvsMirror.Ctl)
-run publish-ctl dotnet publish src/OvsMirror.Ctl/OvsMirror.Ctl.csproj -c Release -r linux-x64 -o "$PUB/ctl" -nologo "${PORTABLE[@]}"
 
 [ -f "$PUB/ovs-mirror" ] || die "publish did not produce $PUB/ovs-mirror"
-[ -f "$PUB/ctl/ovs-mirrorctl" ] || die "publish did not produce $PUB/ctl/ovs-mirrorctl"
 BIN=$ROOT/artifacts/bin
 mkdir -p "$BIN"
-rm -f "$BIN/ovs-mirror" "$BIN/ovs-mirror-producer" "$BIN/ovs-mirror-consumer" "$BIN/ovs-mirrorctl"
+rm -f "$BIN/ovs-mirror" "$BIN/ovs-mirror-producer" "$BIN/ovs-mirror-consumer"
 cp "$PUB/ovs-mirror" "$BIN/ovs-mirror"
-cp "$PUB/ctl/ovs-mirrorctl" "$BIN/ovs-mirrorctl"
-chmod +x "$BIN/ovs-mirror" "$BIN/ovs-mirrorctl"
+chmod +x "$BIN/ovs-mirror"
 ln -s ovs-mirror "$BIN/ovs-mirror-producer"
 ln -s ovs-mirror "$BIN/ovs-mirror-consumer"
 
 # glibc floor: the highest symbol version the binary binds (objdump -T lists e.g. "(GLIBC_2.17) clock_gettime")
 glibc_floor() { objdump -T "$1" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -Vu | tail -n1; }
-floor=$(printf '%s\n' "$(glibc_floor "$BIN/ovs-mirror")" "$(glibc_floor "$BIN/ovs-mirrorctl")" | sort -V | tail -n1)
+floor=$(glibc_floor "$BIN/ovs-mirror")
 stated=$(grep -o 'glibc-floor: [0-9][0-9.]*' README.md | head -n1 | sed 's/glibc-floor: //')
-[ -n "$floor" ] || die "objdump -T found no GLIBC version in $BIN/ovs-mirror or $BIN/ovs-mirrorctl"
+[ -n "$floor" ] || die "objdump -T found no GLIBC version in $BIN/ovs-mirror"
 [ -n "$stated" ] || die "README.md states no glibc floor (<!-- glibc-floor: X.Y -->)"
-echo "glibc floor: $floor (README states $stated); needs: $(objdump -T "$BIN/ovs-mirror" "$BIN/ovs-mirrorctl" | grep -F "GLIBC_$floor" | awk '{print $NF}' | sort -u | paste -sd' ' -)"
+echo "glibc floor: $floor (README states $stated); needs: $(objdump -T "$BIN/ovs-mirror" | grep -F "GLIBC_$floor" | awk '{print $NF}' | sort -u | paste -sd' ' -)"
 if [ "$(printf '%s\n%s\n' "$floor" "$stated" | sort -V | tail -n1)" != "$stated" ]; then
   die "the binary needs glibc $floor, above the $stated README.md states: it would fail on nodes README says are supported"
 fi

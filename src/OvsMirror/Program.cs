@@ -15,7 +15,7 @@ if (Environment.GetEnvironmentVariable("CNI_COMMAND") is not null)
 }
 
 // By hand: only version/install/uninstall/pause, without System.CommandLine (its code would be in every CNI call's
-// image); the operator CLI is ovs-mirrorctl (src/OvsMirror.Ctl).
+// image, issue 14); the operator commands are ovs-mirrorctl's.
 return PluginCommands.Run(args, Console.Out, Console.Error, Environment.ProcessPath, WaitForTermination);
 
 // `pause` as PID 1 of a container: the kernel ignores signals PID 1 has no handler for, so handle them.
