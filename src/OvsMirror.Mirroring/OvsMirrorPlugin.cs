@@ -20,7 +20,7 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
     public JsonObject Add(CniRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OvnConfigParser.SelectsOvn(request.NetworkConfig.Raw))
+        if (SelectsOvn(request.NetworkConfig.Raw))
         {
             new NorthboundCommands(mark).Add(request, cancellationToken);
             return CniResult.PassThrough(request.NetworkConfig);
@@ -49,7 +49,7 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
     public void Del(CniRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OvnConfigParser.SelectsOvn(request.NetworkConfig.Raw))
+        if (SelectsOvn(request.NetworkConfig.Raw))
         {
             new NorthboundCommands(mark).Del(request, cancellationToken);
             return;
@@ -72,7 +72,7 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
     public void Check(CniRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OvnConfigParser.SelectsOvn(request.NetworkConfig.Raw))
+        if (SelectsOvn(request.NetworkConfig.Raw))
         {
             new NorthboundCommands(mark).Check(request, cancellationToken);
             return;
@@ -102,7 +102,7 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
     public void Status(CniRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OvnConfigParser.SelectsOvn(request.NetworkConfig.Raw))
+        if (SelectsOvn(request.NetworkConfig.Raw))
         {
             new NorthboundCommands(mark).Status(request, cancellationToken);
             return;
@@ -131,7 +131,7 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
     public void Gc(CniRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OvnConfigParser.SelectsOvn(request.NetworkConfig.Raw))
+        if (SelectsOvn(request.NetworkConfig.Raw))
         {
             new NorthboundCommands(mark).Gc(request, cancellationToken);
             return;
@@ -180,6 +180,14 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
             }
         }, cancellationToken);
     }
+
+    /// <summary>Whether the config selects backend ovn (<c>backend</c> is <c>ovs</c>, the default, or <c>ovn</c>).</summary>
+    private static bool SelectsOvn(JsonObject raw) => ConfigValueReader.OptionalString(raw, "backend", "backend") switch
+    {
+        null or "ovs" => false,
+        "ovn" => true,
+        var word => throw ConfigValueReader.Invalid($"backend: {MessageText.Word(word)} is not one of ovs, ovn"),
+    };
 
     private static AttachmentId Id(CniRequest request) => new(request.ContainerId, request.IfName);
 

@@ -1,5 +1,4 @@
 using OvsMirror.Cni;
-using OvsMirror.Mirroring.Ovs;
 
 namespace OvsMirror.Mirroring.Ovn;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using OvsMirror.Cni;
-using OvsMirror.Mirroring.Ovs;
 using OvsMirror.Ovsdb;
 
 namespace OvsMirror.Mirroring.Ovn;

@@ -3,7 +3,9 @@ using OvsMirror.Cni;
 using OvsMirror.Ovsdb;
 using static OvsMirror.Mirroring.Config.ConfigValueReader;
 
-namespace OvsMirror.Mirroring.Config;
+using OvsMirror.Mirroring.Config;
+
+namespace OvsMirror.Mirroring.Ovs;
 
 /// <summary>
 /// Turns the plugin's stdin config into a validated <see cref="PluginConfig"/> (DESIGN §2), the one place that does so.
@@ -21,9 +23,9 @@ public static class PluginConfigParser
     public const string ConsumerCompatName = "ovs-mirror-consumer";
 
     /// <summary>The smallest and largest <c>timeoutMs</c>.</summary>
-    public const int MinTimeoutMs = 100;
+    public const int MinTimeoutMs = CommonLimits.MinTimeoutMs;
 
-    public const int MaxTimeoutMs = 120_000;
+    public const int MaxTimeoutMs = CommonLimits.MaxTimeoutMs;
 
     private const string PodMirrorsPath = "args.cni.mirrors";
 

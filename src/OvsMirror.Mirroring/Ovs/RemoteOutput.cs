@@ -2,10 +2,11 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
-using OvsMirror.Mirroring.Ovn;
 using static OvsMirror.Mirroring.Config.ConfigValueReader;
 
-namespace OvsMirror.Mirroring.Config;
+using OvsMirror.Mirroring.Config;
+
+namespace OvsMirror.Mirroring.Ovs;
 
 /// <summary>
 /// A producer entry's <c>remote</c>: the mirror's output is a GRE or ERSPAN tunnel to a collector instead of a
@@ -94,7 +95,7 @@ public sealed record RemoteOutput(string Type, string RemoteIp, long? Key, int? 
         }
 
         var ip = RequiredNonEmptyString(remote, "remoteIp", path + ".remoteIp");
-        if (!OvnConfigParser.IsIpAddress(ip))
+        if (!IpAddressText.IsIpAddress(ip))
         {
             throw Invalid($"{path}.remoteIp is not an IPv4 or IPv6 address");
         }

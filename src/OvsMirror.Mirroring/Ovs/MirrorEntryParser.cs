@@ -2,7 +2,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using static OvsMirror.Mirroring.Config.ConfigValueReader;
 
-namespace OvsMirror.Mirroring.Config;
+using OvsMirror.Mirroring.Config;
+
+namespace OvsMirror.Mirroring.Ovs;
 
 /// <summary>
 /// Validates the entries of a <c>mirrors</c> array (the NAD's, or the pod's <c>args.cni.mirrors</c>) into
@@ -11,7 +13,7 @@ namespace OvsMirror.Mirroring.Config;
 internal static class MirrorEntryParser
 {
     /// <summary>OVSDB takes any string; we bound a name so it stays usable in logs and external_ids.</summary>
-    public const int MaxNameBytes = 255;
+    public const int MaxNameBytes = CommonLimits.MaxMirrorNameBytes;
 
     /// <summary>The lowest and highest 802.1Q VLAN ID that <c>Mirror.select_vlan</c> accepts.</summary>
     public const int MinVlan = 0;

@@ -1,4 +1,4 @@
-namespace OvsMirror.Mirroring.Ovs;
+namespace OvsMirror.Mirroring;
 
 /// <summary>
 /// The CNI identity of an attachment: (CNI_CONTAINERID, CNI_IFNAME), the pair CNI SPEC 1.1 §GC lists

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using OvsMirror.Cni;
 
-namespace OvsMirror.Mirroring.Ovs;
+namespace OvsMirror.Mirroring;
 
 /// <summary>
 /// Read, plan, commit; when a guard says the state moved, back off with jitter and go again, until the

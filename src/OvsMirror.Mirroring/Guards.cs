@@ -1,6 +1,6 @@
 using OvsMirror.Ovsdb;
 
-namespace OvsMirror.Mirroring.Ovs;
+namespace OvsMirror.Mirroring;
 
 /// <summary>
 /// The "wait" preconditions of RFC 7047 §5.2.6, with "timeout": 0 so a precondition that does not
@@ -8,7 +8,8 @@ namespace OvsMirror.Mirroring.Ovs;
 /// </summary>
 internal static class Guards
 {
-    private static readonly string[] UuidColumn = [VswitchSchema.Uuid];
+    /// <summary>RFC 7047 §3.2: every row has a "_uuid" column, in every database.</summary>
+    private static readonly string[] UuidColumn = ["_uuid"];
 
     /// <summary>At least one row matches <paramref name="where"/> (until "!=" an empty result).</summary>
     public static WaitOperation Exists(string table, IReadOnlyList<Condition> where) =>

@@ -1,4 +1,6 @@
-namespace OvsMirror.Mirroring.Config;
+using OvsMirror.Mirroring.Config;
+
+namespace OvsMirror.Mirroring.Ovs;
 
 /// <summary>
 /// One validated mirror entry of the config (DESIGN §2): this attachment is a source (<see cref="MirrorRole.Producer"/>)

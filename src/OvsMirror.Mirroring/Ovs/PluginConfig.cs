@@ -1,6 +1,8 @@
 using OvsMirror.Ovsdb;
 
-namespace OvsMirror.Mirroring.Config;
+using OvsMirror.Mirroring.Config;
+
+namespace OvsMirror.Mirroring.Ovs;
 
 /// <summary>
 /// The validated configuration of one ovs-mirror invocation (DESIGN §2): the plugin's keys from stdin, with the
@@ -13,7 +15,7 @@ public sealed class PluginConfig
     public const string DefaultSocketFile = "unix:/var/run/openvswitch/db.sock";
 
     /// <summary>The default deadline of one invocation (<c>timeoutMs</c> 10000).</summary>
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultTimeout = CommonLimits.DefaultTimeout;
 
     /// <summary>
     /// The default budget of flow revalidation after a committed change (<c>flowRevalidationTimeoutMs</c> 300): a

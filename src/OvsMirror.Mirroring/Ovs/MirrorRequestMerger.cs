@@ -1,6 +1,8 @@
 using static OvsMirror.Mirroring.Config.ConfigValueReader;
 
-namespace OvsMirror.Mirroring.Config;
+using OvsMirror.Mirroring.Config;
+
+namespace OvsMirror.Mirroring.Ovs;
 
 /// <summary>
 /// Merges the entries of one attachment (the NAD's, then the pod's) that name the same mirror, so the planner sees

@@ -1,6 +1,6 @@
 using OvsMirror.Ovsdb;
 
-namespace OvsMirror.Mirroring.Ovs;
+namespace OvsMirror.Mirroring;
 
 /// <summary>
 /// The Mirror:external_ids pair that marks a mirror ovs-mirror created, and so may remove once its last
