@@ -6,7 +6,7 @@ namespace OvsMirror.Mirroring.Ovs;
 /// One validated mirror entry of the config (DESIGN §2): this attachment is a source (<see cref="MirrorRole.Producer"/>)
 /// or the output (<see cref="MirrorRole.Consumer"/>) of the mirror <see cref="Name"/> on the configured bridge.
 /// </summary>
-public sealed class MirrorRequest
+internal sealed class MirrorRequest
 {
     /// <summary>Creates a request; <see cref="PluginConfigParser"/> is the one place that validates the values.</summary>
     public MirrorRequest(

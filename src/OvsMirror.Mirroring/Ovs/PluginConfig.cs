@@ -1,3 +1,4 @@
+using OvsMirror.Cni;
 using OvsMirror.Ovsdb;
 
 using OvsMirror.Mirroring.Config;
@@ -9,7 +10,7 @@ namespace OvsMirror.Mirroring.Ovs;
 /// NAD's mirrors and the pod's allowed cni-args mirrors merged into <see cref="Mirrors"/>.
 /// Built only by <see cref="PluginConfigParser"/>.
 /// </summary>
-public sealed class PluginConfig
+internal sealed class PluginConfig : IMirrorBackendConfig
 {
     /// <summary>ovs-cni's default <c>socket_file</c>, and ours.</summary>
     public const string DefaultSocketFile = "unix:/var/run/openvswitch/db.sock";
@@ -84,4 +85,30 @@ public sealed class PluginConfig
     /// (DESIGN §2, "ovs-cni compatibility").
     /// </summary>
     public bool OvsCniCompat { get; }
+
+    /// <inheritdoc />
+    public string EndpointKey => "socket_file";
+
+    /// <inheritdoc />
+    public bool HasMirrors => Mirrors.Count > 0;
+
+    /// <summary>ADD: the pod's OVS port, the host interface in prevResult.</summary>
+    public string ResolveTarget(CniRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return HostInterface.Find(request.NetworkConfig.PrevResult!);
+    }
+
+    /// <summary>CHECK needs prevResult (CNI SPEC §CHECK); with no mirror it verifies that none records the attachment.</summary>
+    public string? ResolveCheckTarget(CniRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var prevResult = request.NetworkConfig.PrevResult
+            ?? throw new CniException(CniErrorCode.InvalidNetworkConfig, "prevResult is required for CHECK");
+        return Mirrors.Count == 0 ? "" : HostInterface.Find(prevResult);
+    }
+
+    /// <inheritdoc />
+    public IMirrorBackend Open(OvsdbConnection connection, long deadline, TextWriter log) =>
+        new BridgeMirrorBackend(connection, this, deadline, new FlowRevalidator(this, log));
 }

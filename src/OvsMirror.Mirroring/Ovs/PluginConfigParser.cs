@@ -14,7 +14,7 @@ namespace OvsMirror.Mirroring.Ovs;
 /// Messages never show config values other than numbers, enum words and mirror names: a config can hold secrets.
 /// Top-level keys this plugin does not know are left alone: CNI configs carry others (ipam, capabilities, prevResult).
 /// </summary>
-public static class PluginConfigParser
+internal static class PluginConfigParser
 {
     /// <summary>ovs-cni's producer plugin name (DESIGN §2, "ovs-cni compatibility").</summary>
     public const string ProducerCompatName = "ovs-mirror-producer";

@@ -13,7 +13,7 @@ namespace OvsMirror.Mirroring.Ovs;
 /// consumer pod (spec: kube-ovn-remote-port-mirroring.md; ovs-vswitchd.conf.db(5) Interface "Tunnel Options").
 /// Over IPv6 OVS calls the types ip6gre and ip6erspan.
 /// </summary>
-public sealed record RemoteOutput(string Type, string RemoteIp, long? Key, int? ErspanVersion, int? ErspanIndex, int? ErspanDir, int? ErspanHwid)
+internal sealed record RemoteOutput(string Type, string RemoteIp, long? Key, int? ErspanVersion, int? ErspanIndex, int? ErspanDir, int? ErspanHwid)
 {
     /// <summary>A GRE key is 32 bits (RFC 2890).</summary>
     public const long MaxGreKey = uint.MaxValue;
