@@ -1,10 +1,12 @@
 using System.CommandLine;
+using OvsMirror.Cli;
 using OvsMirror.Cni;
 
 namespace OvsMirror;
 
 /// <summary>
 /// Operator mode (no CNI_COMMAND): the same binary as a command-line tool built on System.CommandLine.
+/// Exit codes: <see cref="CliExitCode"/>.
 /// </summary>
 internal static class OperatorCli
 {
@@ -22,6 +24,8 @@ internal static class OperatorCli
             return 0;
         });
         root.Subcommands.Add(version);
+        root.Subcommands.Add(ListCommand.Create(stdout, stderr));
+        root.Subcommands.Add(GcCommand.Create(stdout, stderr));
 
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
