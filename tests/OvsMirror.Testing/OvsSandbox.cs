@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using IODirectory = System.IO.Directory;
@@ -497,6 +498,26 @@ public sealed class OvsSandbox : IAsyncDisposable
     }
 
     /// <summary>Starts a daemon (no --detach) and, if given, waits for its socket to appear.</summary>
+    /// <summary>Whether a unix stream socket at <paramref name="path"/> is listening (a connect succeeds).</summary>
+    private static bool AcceptsConnections(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(path));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     private static async Task<DaemonProcess> StartDaemonAsync(
         string name,
         string fileName,
@@ -513,11 +534,13 @@ public sealed class OvsSandbox : IAsyncDisposable
 
         try
         {
-            while (!File.Exists(socketToWaitFor))
+            // Not File.Exists: the file appears at bind(2), and a connect before listen(2) is refused
+            // (found by hack/stress-loop.sh: "database connection failed (Connection refused)").
+            while (!AcceptsConnections(socketToWaitFor))
             {
                 if (daemon.HasExited)
                 {
-                    throw new InvalidOperationException($"{name} exited before creating {socketToWaitFor}: {daemon.Describe()}");
+                    throw new InvalidOperationException($"{name} exited before listening on {socketToWaitFor}: {daemon.Describe()}");
                 }
 
                 await Task.Delay(5, ct).ConfigureAwait(false);

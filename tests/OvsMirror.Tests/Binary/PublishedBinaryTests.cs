@@ -124,12 +124,21 @@ public sealed class PublishedBinaryTests
             },
         };
 
-        Task<ProcessResult> Run(string command) => ProcessRunner.RunAsync(
-            "unshare",
-            ["--mount", "--propagation", "private", "sh", "-c",
-             "mount -t tmpfs tmpfs /run && mkdir /run/openvswitch && ln -s \"$1\" /run/openvswitch/db.sock && exec \"$2\"",
-             "sh", sandbox.DbSocketPath, PublishedBinary.PathOf("ovs-mirror-producer")],
-            TimeSpan.FromSeconds(30), CniEnv(command), config.ToJsonString());
+        Task<ProcessResult> Run(string command)
+        {
+            var stdin = config.DeepClone().AsObject();
+            if (command == "GC")
+            {
+                stdin["cni.dev/valid-attachments"] = new JsonArray(); // CNI SPEC 1.1 §GC: none is valid any more
+            }
+
+            return ProcessRunner.RunAsync(
+                "unshare",
+                ["--mount", "--propagation", "private", "sh", "-c",
+                 "mount -t tmpfs tmpfs /run && mkdir /run/openvswitch && ln -s \"$1\" /run/openvswitch/db.sock && exec \"$2\"",
+                 "sh", sandbox.DbSocketPath, PublishedBinary.PathOf("ovs-mirror-producer")],
+                TimeSpan.FromSeconds(30), CniEnv(command), stdin.ToJsonString());
+        }
 
         var add = await Run("ADD");
         add.ExitCode.Should().Be(0, add.StandardOutput + add.StandardError);
