@@ -8,7 +8,7 @@ namespace OvsMirror.Mirroring;
 /// copy of each command; the backend, chosen once in parse (<see cref="MirrorBackends"/>), does the rest.
 /// </summary>
 /// <param name="log">stderr.</param>
-/// <param name="mark">Called as each step ends ("config", "connect", each OVSDB call, "revalidate"), for an
+/// <param name="mark">Called as each step ends ("config", "connect", each OVSDB call, "committed", "revalidate"), for an
 /// opt-in timing breakdown; null costs nothing.</param>
 public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null) : ICniPlugin
 {
@@ -30,6 +30,7 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
         WithBackend(config, backend =>
         {
             backend.Attach(Id(request), request.NetworkConfig.Name, pod, target);
+            mark?.Invoke("committed");
             backend.ApplyToFlows();
             mark?.Invoke("revalidate");
         }, cancellationToken);
@@ -47,6 +48,7 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
         {
             if (backend.Detach(selector).Changed)
             {
+                mark?.Invoke("committed");
                 backend.ApplyToFlows();
                 mark?.Invoke("revalidate");
             }

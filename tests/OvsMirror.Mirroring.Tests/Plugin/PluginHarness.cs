@@ -91,8 +91,9 @@ internal sealed class PluginHarness(OvsSandbox sandbox, string network = "net1")
 
     /// <param name="cniArgs">CNI_ARGS; by default what a Multus delegate gets from containerd 1.6 + Multus 4.0.2 (every
     /// key twice, IgnoreUnknown as "true" and "1") for namespace default and pod pod-CONTAINERID.</param>
+    /// <param name="mark">Receives the plugin's step marks ("committed", "revalidate", ...), as OVS_MIRROR_TIMING does.</param>
     public PluginRun RunRaw(string command, byte[] stdin, string containerId = "c1", string ifName = "eth1",
-        string programName = "ovs-mirror", string? cniArgs = null)
+        string programName = "ovs-mirror", string? cniArgs = null, Action<string>? mark = null)
     {
         var env = new Dictionary<string, string>
         {
@@ -106,7 +107,7 @@ internal sealed class PluginHarness(OvsSandbox sandbox, string network = "net1")
         using var stdout = new MemoryStream();
         using var stderr = new StringWriter();
         var exit = new CniDispatcher(env.GetValueOrDefault, new MemoryStream(stdin), stdout, stderr, programName)
-            .Run(new OvsMirrorPlugin(stderr), CancellationToken.None);
+            .Run(new OvsMirrorPlugin(stderr, mark), CancellationToken.None);
         return new PluginRun(exit, Encoding.UTF8.GetString(stdout.ToArray()), stderr.ToString());
     }
 
