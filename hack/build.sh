@@ -2,13 +2,32 @@
 # Build the solution (so the tests compile) and publish the NativeAOT binary to artifacts/bin:
 #   artifacts/bin/ovs-mirror, plus symlinks ovs-mirror-producer and ovs-mirror-consumer.
 # Fails on ANY warning in the build or publish output (CS, CA, IL2xxx/IL3xxx trim/AOT, ...).
+#
+# The release binary is linked against a Debian 11 sysroot with clang-14 (hack/sysroot.sh; recipe:
+# /work/shared/reference/portable-binary.md) plus src/OvsMirror/Native/glibc-compat.c, so it runs on nodes
+# with an older glibc than this machine's. The script prints the binary's glibc floor (the highest GLIBC_x.y
+# version it binds, objdump -T) and fails when it is above the floor README.md states (<!-- glibc-floor: X -->).
+# Then hack/image.sh writes the OCI image archive to artifacts/ (SKIP_IMAGE=1 skips it).
+#
+#   ./hack/build.sh                 the above
+#   ./hack/build.sh --upgrade-peer  also publish a second build that differs only in its informational
+#                                   version (artifacts/upgrade-peer/ovs-mirror), for the upgrade-safety test
 set -euo pipefail
+UPGRADE_PEER=0
+for a in "$@"; do
+  case "$a" in
+    --upgrade-peer) UPGRADE_PEER=1 ;;
+    *) echo "build.sh: unknown argument '$a' (usage: build.sh [--upgrade-peer])" >&2; exit 2 ;;
+  esac
+done
+case ":$PATH:" in *:/usr/sbin:*) ;; *) export PATH=$PATH:/usr/sbin:/sbin ;; esac
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 die() { echo "build.sh: ERROR: $*" >&2; exit 1; }
 
+command -v objdump >/dev/null 2>&1 || die "objdump not found: apt-get install binutils (it reads the binary's glibc floor)"
 command -v dotnet >/dev/null 2>&1 ||
   die "dotnet not found on PATH: install the .NET 10 SDK (see global.json), e.g. https://dot.net/v1/dotnet-install.sh --channel 10.0"
 
@@ -45,7 +64,23 @@ run() {
 # (IlcTreatWarningsAsErrors defaults to it), so an incremental build cannot hide an old warning.
 run restore dotnet restore ovs-mirror.sln
 run build   dotnet build ovs-mirror.sln -c Release --no-restore -nologo
-run publish dotnet publish src/OvsMirror/OvsMirror.csproj -c Release -r linux-x64 -o "$PUB" -nologo
+
+# The old-glibc toolchain: a cached Debian 11 sysroot and clang-14 (Debian's gcc ignores --sysroot for its
+# own crt/libgcc search paths; clang honours it).
+CC=clang-14
+if ! command -v "$CC" >/dev/null 2>&1; then
+  [ "$(id -u)" = 0 ] || die "$CC not found and not root: apt-get install clang-14"
+  echo "==> apt-get install clang-14"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends clang-14 >/dev/null ||
+    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends clang-14 >/dev/null; } ||
+    die "apt-get install clang-14 failed"
+fi
+SYSROOT=$("$ROOT/hack/sysroot.sh") || die "hack/sysroot.sh failed"
+# ILC's object is incremental, but the link (LinkNative) does not list the sysroot among its inputs: drop the
+# linked output so a binary once linked against the host's glibc (a plain dotnet publish) is never reused.
+rm -rf src/OvsMirror/bin/Release/net10.0/linux-x64/native
+PORTABLE=(-p:SysRoot="$SYSROOT" -p:CppCompilerAndLinker="$CC")
+run publish dotnet publish src/OvsMirror/OvsMirror.csproj -c Release -r linux-x64 -o "$PUB" -nologo "${PORTABLE[@]}"
 
 [ -f "$PUB/ovs-mirror" ] || die "publish did not produce $PUB/ovs-mirror"
 BIN=$ROOT/artifacts/bin
@@ -55,6 +90,34 @@ cp "$PUB/ovs-mirror" "$BIN/ovs-mirror"
 chmod +x "$BIN/ovs-mirror"
 ln -s ovs-mirror "$BIN/ovs-mirror-producer"
 ln -s ovs-mirror "$BIN/ovs-mirror-consumer"
+
+# glibc floor: the highest symbol version the binary binds (objdump -T lists e.g. "(GLIBC_2.17) clock_gettime")
+glibc_floor() { objdump -T "$1" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -Vu | tail -n1; }
+floor=$(glibc_floor "$BIN/ovs-mirror")
+stated=$(grep -o 'glibc-floor: [0-9][0-9.]*' README.md | head -n1 | sed 's/glibc-floor: //')
+[ -n "$floor" ] || die "objdump -T found no GLIBC version in $BIN/ovs-mirror"
+[ -n "$stated" ] || die "README.md states no glibc floor (<!-- glibc-floor: X.Y -->)"
+echo "glibc floor: $floor (README states $stated); needs: $(objdump -T "$BIN/ovs-mirror" | grep -F "GLIBC_$floor" | awk '{print $NF}' | sort -u | paste -sd' ' -)"
+if [ "$(printf '%s\n%s\n' "$floor" "$stated" | sort -V | tail -n1)" != "$stated" ]; then
+  die "the binary needs glibc $floor, above the $stated README.md states: it would fail on nodes README says are supported"
+fi
+
+if [ "$UPGRADE_PEER" = 1 ]; then
+  # The same sources with another informational version: a second, different build (own obj/bin dirs, so the
+  # main build stays incremental). hack/test.sh asks for it; the installer's upgrade test swaps the two.
+  PEER=$ROOT/artifacts/upgrade-peer
+  rm -rf src/OvsMirror/bin/upgrade-peer/native
+  version=$("$BIN/ovs-mirror" version | sed -n 's/^build: //p')
+  run publish-upgrade-peer dotnet publish src/OvsMirror/OvsMirror.csproj -c Release -r linux-x64 -o "$PUB/peer" -nologo "${PORTABLE[@]}" \
+    -p:InformationalVersion="${version%%+*}-upgrade-peer" -p:IntermediateOutputPath=obj/upgrade-peer/ -p:OutputPath=bin/upgrade-peer/
+  mkdir -p "$PEER"
+  cp "$PUB/peer/ovs-mirror" "$PEER/ovs-mirror.tmp" && mv "$PEER/ovs-mirror.tmp" "$PEER/ovs-mirror"
+  echo "upgrade peer: artifacts/upgrade-peer/ovs-mirror ($("$PEER/ovs-mirror" version | sed -n 's/^build: //p'))"
+fi
+
+if [ "${SKIP_IMAGE:-0}" != 1 ]; then
+  "$ROOT/hack/image.sh" || die "hack/image.sh failed"
+fi
 
 size=$(stat -c %s "$BIN/ovs-mirror")
 end=$(date +%s.%N)

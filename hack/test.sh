@@ -4,7 +4,11 @@
 #   N passed, N failed[, N skipped]
 # Exits non-zero on any failure, on a test run error, or when zero tests ran.
 # Env: SKIP_BUILD=1, SKIP_INSTALL=1, OVS_MIRROR_ALLOW_NO_OVS=1 (skip OVS tests if OVS is missing),
-#      TEST_FILTER=<dotnet test --filter expression>, BLAME_HANG_TIMEOUT (default 5m).
+#      TEST_FILTER=<dotnet test --filter expression>, BLAME_HANG_TIMEOUT (default 5m),
+#      OVS_MIRROR_K8S=0 (do not bring up the one-node Kubernetes; its tests then skip),
+#      OVS_MIRROR_PEERS (Multus/ovs-cni sources for it; default ../shared/peers).
+# The Kubernetes project (tests/OvsMirror.Kubernetes.Tests) runs last, between hack/k8s/up and hack/k8s/down;
+# where the peer sources are absent, its tests are skipped (each names the missing file) and all else runs.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -67,7 +71,7 @@ command -v dotnet >/dev/null 2>&1 || die "dotnet not found on PATH: install the 
 # ---------------------------------------------------------------------------------------------
 # 2. build
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  "$ROOT/hack/build.sh"
+  "$ROOT/hack/build.sh" --upgrade-peer   # the second build is for the installer's upgrade-under-load test
 fi
 # cnidriver always (it is not part of hack/build.sh; incremental: skipped when up to date)
 "$ROOT/hack/cnidriver/build.sh" || die "building hack/cnidriver failed (needs golang-go golang-github-appc-cni-dev)"
@@ -80,12 +84,37 @@ rm -rf "$RESULTS"; mkdir -p "$RESULTS"
 
 # sandboxes of test processes that died without disposing them (crash, hang kill): by PID only
 "$ROOT/hack/ovs-sandbox.sh" sweep 2>/dev/null || true
-trap '"$ROOT/hack/ovs-sandbox.sh" sweep >/dev/null 2>&1 || true' EXIT
+K8S_PROJECT=OvsMirror.Kubernetes.Tests
+k8s_up=0
+cleanup() {
+  if [ "$k8s_up" = 1 ]; then "$ROOT/hack/k8s/down" || log "WARNING: hack/k8s/down failed"; k8s_up=0; fi
+  "$ROOT/hack/ovs-sandbox.sh" sweep >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+# start_kubernetes: hack/k8s/up (cached builds) unless disabled or the peer sources are missing.
+# Prints why not; on success the Kubernetes tests are required to run (a missing cluster fails them).
+start_kubernetes() {
+  if [ "${OVS_MIRROR_K8S:-1}" = 0 ]; then log "OVS_MIRROR_K8S=0: no cluster; the Kubernetes tests skip"; return 0; fi
+  local missing
+  if missing=$(bash -c 'source "$1/hack/k8s/lib/common.sh"; k8s_peers_missing' _ "$ROOT"); then
+    log "peer source missing: $missing: no cluster; the Kubernetes tests skip"
+    return 0
+  fi
+  log "==> hack/k8s/up"
+  k8s_up=1
+  if "$ROOT/hack/k8s/up"; then
+    export OVS_MIRROR_K8S_REQUIRED=1
+  else
+    log "ERROR: hack/k8s/up failed: the Kubernetes tests will fail"
+    export OVS_MIRROR_K8S_REQUIRED=1
+  fi
+}
 
 mapfile -t PROJECTS < <(
   dotnet sln ovs-mirror.sln list | tr '\\' '/' | grep -E '\.csproj$' | while read -r p; do
     grep -q '<IsTestProject>true</IsTestProject>' "$p" 2>/dev/null && echo "$p"
-  done | sort)
+  done | sort | awk -v k="$K8S_PROJECT" 'index($0, k) { last = $0; next } { print } END { if (last) print last }')
 [ ${#PROJECTS[@]} -gt 0 ] || die "no test projects (IsTestProject=true) in ovs-mirror.sln"
 
 filter_args=()
@@ -95,13 +124,22 @@ run_failed=()
 start=$SECONDS
 for proj in "${PROJECTS[@]}"; do
   name=$(basename "$proj" .csproj)
+  hang=${BLAME_HANG_TIMEOUT:-5m}
+  if [ "$name" = "$K8S_PROJECT" ]; then
+    start_kubernetes
+    hang=${BLAME_HANG_TIMEOUT:-10m}   # one test = pods up, traffic, and kubelet's deletion (up to 90 s)
+  fi
   log "==> $name"
   if ! dotnet test "$proj" -c Release --no-build --nologo \
       --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
       --results-directory "$RESULTS" \
-      --blame-hang-timeout "${BLAME_HANG_TIMEOUT:-5m}" --blame-hang-dump-type none \
+      --blame-hang-timeout "$hang" --blame-hang-dump-type none \
       "${filter_args[@]}"; then
     run_failed+=("$name")
+  fi
+  if [ "$name" = "$K8S_PROJECT" ] && [ "$k8s_up" = 1 ]; then
+    k8s_up=0
+    "$ROOT/hack/k8s/down" || { log "ERROR: hack/k8s/down failed (something was left behind)"; run_failed+=("hack/k8s/down"); }
   fi
 done
 

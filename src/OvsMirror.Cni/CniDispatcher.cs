@@ -11,6 +11,9 @@ namespace OvsMirror.Cni;
 /// </summary>
 public sealed class CniDispatcher
 {
+    /// <summary>CNI SPEC §Error: codes from 100 up are the plugin's own.</summary>
+    private const int FirstPluginCode = 100;
+
     private readonly Func<string, string?> _getenv;
     private readonly Stream _stdin;
     private readonly Stream _stdout;
@@ -118,7 +121,7 @@ public sealed class CniDispatcher
         catch (CniException e)
         {
             _stderr.WriteLine($"{_programName}: {commandName}: error {e.Code}: {e.Message}");
-            return Fail(version, e.Code, e.Message, e.Details);
+            return Fail(version, e.Code, e.Message, DetailsNamingPluginCode(e));
         }
         catch (OperationCanceledException e)
         {
@@ -173,6 +176,14 @@ public sealed class CniDispatcher
         CniOutputWriter.WriteResult(buffer, result);
         WriteStdout(buffer);
     }
+
+    /// <summary>
+    /// A code of the plugin's own (CNI SPEC §Error: 100 and up) without details gets details that name it:
+    /// libcni reports a failed plugin as <c>msg; details</c> and drops <c>code</c>, so containerd's error, and
+    /// kubelet's FailedCreatePodSandBox event, would otherwise not say which of our errors it was.
+    /// </summary>
+    private string? DetailsNamingPluginCode(CniException e) =>
+        e.Details is null && e.Code >= FirstPluginCode ? $"{_programName} error code {e.Code}" : e.Details;
 
     private int Fail(string version, int code, string message, string? details)
     {

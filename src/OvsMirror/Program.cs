@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using OvsMirror;
 
 // Only this file touches the process boundary (STYLE.md §6). kubelet sets CNI_COMMAND; an operator does not.
@@ -13,4 +14,13 @@ if (Environment.GetEnvironmentVariable("CNI_COMMAND") is not null)
     return CniEntryPoint.Run(Environment.GetEnvironmentVariable, stdin, stdout, Console.Error, programName, timeline);
 }
 
-return OperatorCli.Run(args, Console.Out, Console.Error);
+return OperatorCli.Run(args, Console.Out, Console.Error, Environment.ProcessPath, WaitForTermination);
+
+// `pause` as PID 1 of a container: the kernel ignores signals PID 1 has no handler for, so handle them.
+static void WaitForTermination()
+{
+    using var stop = new ManualResetEventSlim();
+    using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Set(); });
+    using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Set(); });
+    stop.Wait();
+}

@@ -42,6 +42,42 @@ public sealed class ErrorResultTests
         JsonNode.DeepEquals(outcome.Json, expected).Should().BeTrue(outcome.Stdout);
     }
 
+    [Fact]
+    public void Error_WithAPluginCodeAndNoDetails_NamesTheCodeInDetails()
+    {
+        // libcni turns a plugin's error into "msg; details" and drops the code: containerd and kubelet's
+        // events would not say which error it was (seen on a real cluster: FailedCreatePodSandBox)
+        var plugin = new RecordingPlugin
+        {
+            Behavior = (_, _) => throw new CniException(101, "mirror-1 is not in allowedPodMirrors of this network"),
+        };
+
+        var outcome = CniRun.For("ADD", TestConfigs.Json("0.4.0")).Run(plugin);
+
+        outcome.ExitCode.Should().Be(1);
+        var expected = new JsonObject
+        {
+            ["cniVersion"] = "0.4.0",
+            ["code"] = 101,
+            ["msg"] = "mirror-1 is not in allowedPodMirrors of this network",
+            ["details"] = "ovs-mirror error code 101",
+        };
+        JsonNode.DeepEquals(outcome.Json, expected).Should().BeTrue(outcome.Stdout);
+    }
+
+    [Fact]
+    public void Error_WithAPluginCodeAndDetails_KeepsTheDetails()
+    {
+        var plugin = new RecordingPlugin
+        {
+            Behavior = (_, _) => throw new CniException(105, "CHECK found differences", "mirror-1: port p1 is not in select_src_port"),
+        };
+
+        var outcome = CniRun.For("CHECK", TestConfigs.Json("0.4.0")).Run(plugin);
+
+        outcome.Json["details"]!.GetValue<string>().Should().Be("mirror-1: port p1 is not in select_src_port");
+    }
+
     [Theory]
     [InlineData("0.3.0")]
     [InlineData("0.3.1")]
