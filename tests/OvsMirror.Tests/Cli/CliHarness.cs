@@ -13,7 +13,8 @@ internal sealed class CliHarness(OvsSandbox sandbox)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var exit = OperatorCli.Run(args, stdout, stderr);
+        // list and gc need neither the process path (install) nor a wait for SIGTERM (pause).
+        var exit = OperatorCli.Run(args, stdout, stderr, processPath: null, waitForTermination: () => { });
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
