@@ -29,7 +29,8 @@ public sealed class OvsdbConnection : IDisposable
     private long _nextId;
     private OvsdbException? _broken;
 
-    private OvsdbConnection(IOvsdbTransport transport, OvsdbEndpoint endpoint, TimeSpan callTimeout)
+    /// <summary>Over a connected transport (the sockets' Connect, or a fuzz harness feeding arbitrary server bytes).</summary>
+    internal OvsdbConnection(IOvsdbTransport transport, OvsdbEndpoint endpoint, TimeSpan callTimeout)
     {
         _transport = transport;
         Endpoint = endpoint;
@@ -69,20 +70,23 @@ public sealed class OvsdbConnection : IDisposable
     {
         ArgumentNullException.ThrowIfNull(transaction);
         using var reply = Call("transact", transaction.WriteParams, cancellationToken);
-        return TransactionResult.FromJson(reply.RootElement.GetProperty("result"), transaction);
+        return ParseReply("transact", () => TransactionResult.FromJson(reply.RootElement.GetProperty("result"), transaction));
     }
 
     /// <summary>RFC 7047 §4.1.1 (list_dbs).</summary>
     public IReadOnlyList<string> ListDatabases(CancellationToken cancellationToken = default)
     {
         using var reply = Call("list_dbs", static w => { w.WriteStartArray(); w.WriteEndArray(); }, cancellationToken);
-        var names = new List<string>();
-        foreach (var name in reply.RootElement.GetProperty("result").EnumerateArray())
+        return ParseReply("list_dbs", () =>
         {
-            names.Add(name.GetString() ?? throw new OvsdbProtocolException("list_dbs returned a non-string"));
-        }
+            var names = new List<string>();
+            foreach (var name in reply.RootElement.GetProperty("result").EnumerateArray())
+            {
+                names.Add(name.GetString() ?? throw new OvsdbProtocolException("list_dbs returned a non-string"));
+            }
 
-        return names;
+            return names;
+        });
     }
 
     /// <summary>RFC 7047 §4.1.2 (get_schema). Costly: keep it off hot paths.</summary>
@@ -94,7 +98,7 @@ public sealed class OvsdbConnection : IDisposable
             w.WriteStringValue(database);
             w.WriteEndArray();
         }, cancellationToken);
-        return OvsdbSchema.FromJson(reply.RootElement.GetProperty("result"));
+        return ParseReply("get_schema", () => OvsdbSchema.FromJson(reply.RootElement.GetProperty("result")));
     }
 
     /// <summary>RFC 7047 §4.1.11 (echo): a liveness probe.</summary>
@@ -187,6 +191,13 @@ public sealed class OvsdbConnection : IDisposable
                     return null;
                 }
 
+                // RFC 7047 §4 / RFC 7159 §8.1: JSON text is UTF-8. JsonDocument checks strings only when they are read,
+                // so a bad byte would surface later, anywhere, as an InvalidOperationException: refuse it here.
+                if (!System.Text.Unicode.Utf8.IsValid(message.Span))
+                {
+                    throw new OvsdbProtocolException("the message is not valid UTF-8");
+                }
+
                 // JsonDocument keeps the memory it parses: give it a copy the framer will not reuse.
                 document = JsonDocument.Parse(message.ToArray());
             }
@@ -198,6 +209,13 @@ public sealed class OvsdbConnection : IDisposable
             var root = document.RootElement;
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("method", out var method))
             {
+                if (method.ValueKind != JsonValueKind.String)
+                {
+                    // RFC 7047 §4 (JSON-RPC 1.0): "method" is a string.
+                    document.Dispose();
+                    throw Break(new OvsdbProtocolException("a JSON-RPC request's method must be a string"));
+                }
+
                 using (document)
                 {
                     // RFC 7047 §4.1.11: answer the server's echo, or it drops the connection.
@@ -240,8 +258,15 @@ public sealed class OvsdbConnection : IDisposable
         {
             using (document)
             {
-                throw ToRpcException(method, error);
+                throw ParseReply(method, () => ToRpcException(method, error));
             }
+        }
+
+        // RFC 7047 §4 (JSON-RPC 1.0 response): a reply without an error has a "result".
+        if (!document.RootElement.TryGetProperty("result", out _))
+        {
+            document.Dispose();
+            throw new OvsdbProtocolException($"the reply to {method} has neither an error nor a result");
         }
 
         return document;
@@ -356,6 +381,23 @@ public sealed class OvsdbConnection : IDisposable
             throw reason is OvsdbProtocolException
                 ? new OvsdbProtocolException(reason.Message, reason)
                 : new OvsdbConnectionException(reason.Message, reason);
+        }
+    }
+
+    /// <summary>
+    /// Reads a reply whose JSON parsed. System.Text.Json reports a value of an unexpected kind, and a string whose
+    /// escapes are not valid UTF-16 (RFC 7159 §8.2), as InvalidOperationException when it is read: that is the server
+    /// breaking RFC 7047, a protocol error like any other, not a bug here.
+    /// </summary>
+    private static T ParseReply<T>(string method, Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new OvsdbProtocolException($"malformed reply to {method}: {e.Message}", e);
         }
     }
 

@@ -126,6 +126,19 @@ internal sealed class DaemonProcess : IDisposable
         await process.WaitForExitAsync().ConfigureAwait(false);
     }
 
+    /// <summary>SIGKILL (no chance to clean up, as a crash or the OOM killer would); returns once the child is reaped.</summary>
+    public async Task KillAsync()
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        _ = NativeMethods.Kill(process.Id, NativeMethods.SIGKILL);
+        await process.WaitForExitAsync().ConfigureAwait(false);
+        IsPaused = false;
+    }
+
     /// <summary>Waits until the child exits (for racing against a readiness check).</summary>
     public Task WaitForExitAsync(CancellationToken cancellationToken) => process.WaitForExitAsync(cancellationToken);
 

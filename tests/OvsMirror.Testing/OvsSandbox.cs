@@ -287,6 +287,49 @@ public sealed class OvsSandbox : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGKILLs the ovsdb-server (a crash: no clean shutdown); the database file and the stale socket file stay.</summary>
+    public async Task KillOvsdbServerAsync()
+    {
+        if (ovsdbServer is { } server)
+        {
+            await server.KillAsync().ConfigureAwait(false);
+            server.Dispose();
+            ovsdbServer = null;
+        }
+    }
+
+    /// <summary>SIGKILLs ovs-vswitchd (its unixctl socket file stays, with nobody listening). It is not restarted.</summary>
+    public async Task KillVswitchdAsync()
+    {
+        if (vswitchd is { } daemon)
+        {
+            await daemon.KillAsync().ConfigureAwait(false);
+            daemon.Dispose();
+            vswitchd = null;
+        }
+    }
+
+    /// <summary>SIGSTOP the OVN Northbound ovsdb-server.</summary>
+    public void PauseNorthbound() => (northbound ?? throw new InvalidOperationException("the OVN NB server is not running")).Pause();
+
+    /// <summary>SIGCONT the OVN Northbound ovsdb-server.</summary>
+    public void ResumeNorthbound() => (northbound ?? throw new InvalidOperationException("the OVN NB server is not running")).Resume();
+
+    /// <summary>SIGKILLs the OVN Northbound ovsdb-server and starts it again on the same database file and socket.</summary>
+    public async Task RestartNorthboundAsync(CancellationToken ct = default)
+    {
+        if (northbound is { } daemon)
+        {
+            await daemon.KillAsync().ConfigureAwait(false);
+            daemon.Dispose();
+            northbound = null;
+        }
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(StartTimeout);
+        await StartNorthboundAsync(cts.Token).ConfigureAwait(false);
+    }
+
     /// <summary>Starts the ovsdb-server again on the same database and socket (e.g. after <see cref="StopOvsdbServerAsync"/>).</summary>
     public async Task RestartOvsdbServerAsync(CancellationToken ct = default)
     {
@@ -428,6 +471,7 @@ public sealed class OvsSandbox : IAsyncDisposable
                 .ConfigureAwait(false);
         }
 
+        File.Delete(DbSocketPath); // a killed server leaves its socket file: wait for the new one, not the stale one
         ovsdbServer = await StartDaemonAsync(
             "ovsdb-server",
             OvsTools.Require("ovsdb-server"),
@@ -482,9 +526,14 @@ public sealed class OvsSandbox : IAsyncDisposable
     {
         var db = Path.Combine(Directory, "nb.db");
         var sock = Path.Combine(Directory, "nb.sock");
-        await ProcessRunner.RunCheckedAsync(
-            OvsTools.Require("ovsdb-tool"), ["create", db, OvsTools.NorthboundSchema], CommandTimeout, cancellationToken: ct)
-            .ConfigureAwait(false);
+        if (!File.Exists(db))
+        {
+            await ProcessRunner.RunCheckedAsync(
+                OvsTools.Require("ovsdb-tool"), ["create", db, OvsTools.NorthboundSchema], CommandTimeout, cancellationToken: ct)
+                .ConfigureAwait(false);
+        }
+
+        File.Delete(sock); // a killed server leaves its socket file: wait for the new one, not the stale one
         northbound = await StartDaemonAsync(
             "ovsdb-server (OVN NB)",
             OvsTools.Require("ovsdb-server"),

@@ -221,7 +221,8 @@ internal static class AttachPlanner
 
     /// <summary>
     /// A producer with a remote joins a mirror: the mirror already outputs to the same remote (guarded by the
-    /// definition in its external_ids), or it has no output yet and this producer adds the tunnel. Anything else
+    /// definition in its external_ids; its tunnel port is recreated if someone deleted it), or it has no output yet
+    /// and this producer adds the tunnel. Anything else
     /// (another remote, a consumer port, an RSPAN VLAN) is a conflict.
     /// </summary>
     private static void PlanRemote(string bridgeName, MirrorRequest request, RemoteOutput remote, MirrorSnapshot mirror,
@@ -233,6 +234,17 @@ internal static class AttachPlanner
         if (mirror.RemoteMatches)
         {
             guards.Add(Guards.Exists(VswitchSchema.Mirror, [.. byUuid, .. Where.Includes(VswitchSchema.ExternalIds, definition)]));
+            if (mirror.OutputPort is null && mirror.OutputVlan is null)
+            {
+                // The tunnel port was deleted by hand: output_port is a weak reference, so the mirror lost its output
+                // (ovs-vswitchd: "mirror does not specify output; ignoring"). Recreate the tunnel as the first producer did.
+                guards.Add(Guards.Unchanged(VswitchSchema.Mirror, byUuid, new OvsdbRow()
+                    .Set(VswitchSchema.OutputPort, mirror.OutputPortValue)
+                    .Set(VswitchSchema.OutputVlan, mirror.OutputVlanValue)));
+                AddTunnel(bridgeName, request, remote, tunnelUuidName, tunnelGuards, writes);
+                update.Set(VswitchSchema.OutputPort, OvsdbAtom.FromNamedUuid(tunnelUuidName));
+            }
+
             return;
         }
 

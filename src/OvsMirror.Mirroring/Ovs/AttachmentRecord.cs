@@ -115,8 +115,9 @@ internal sealed class AttachmentRecord : IAttachmentRecord
             return null;
         }
 
-        var portAt = value.IndexOf(";port=", StringComparison.Ordinal);
-        if (portAt < 0)
+        // Search after "v1": in "v1;port=X" the ";" of the prefix starts ";port=", which leaves no fields at all.
+        var portAt = value.IndexOf(";port=", 2, StringComparison.Ordinal);
+        if (portAt < 3)
         {
             return null;
         }

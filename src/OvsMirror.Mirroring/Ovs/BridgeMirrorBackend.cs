@@ -10,7 +10,9 @@ namespace OvsMirror.Mirroring.Ovs;
 /// every change also bumps next_cfg (<see cref="ConfigSequence"/>) so <see cref="ApplyToFlows"/> can wait
 /// for ovs-vswitchd to apply it before purging flows.
 /// </summary>
-internal sealed class BridgeMirrorBackend(OvsdbConnection connection, PluginConfig config, long deadline, FlowRevalidator revalidator)
+/// <param name="log">stderr, for warnings about best-effort steps after a commit; null discards them.</param>
+internal sealed class BridgeMirrorBackend(OvsdbConnection connection, PluginConfig config, long deadline, FlowRevalidator revalidator,
+    TextWriter? log = null)
     : IMirrorBackend
 {
     private const string Database = "OVSDB";
@@ -71,7 +73,16 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, PluginConf
 
         foreach (var mirror in emptied)
         {
-            RemoveIfEmpty(ToEmptyMirror(mirror));
+            try
+            {
+                RemoveIfEmpty(ToEmptyMirror(mirror));
+            }
+            catch (Exception e) when (e is OvsdbTimeoutException or OvsdbConnectionException or CniException)
+            {
+                // The detach has committed: the call succeeds (success iff committed). The owned mirror left with no
+                // attachment is what GC removes ("owned mirrors left with no attachment").
+                log?.WriteLine($"ovs-mirror: warning: mirror {mirror.Name} is left with no attachment; GC will remove it: {e.Message}");
+            }
         }
 
         return new DetachOutcome(changed, detached);

@@ -110,5 +110,5 @@ internal sealed class PluginConfig : IMirrorBackendConfig
 
     /// <inheritdoc />
     public IMirrorBackend Open(OvsdbConnection connection, long deadline, TextWriter log) =>
-        new BridgeMirrorBackend(connection, this, deadline, new FlowRevalidator(this, log));
+        new BridgeMirrorBackend(connection, this, deadline, new FlowRevalidator(this, log), log);
 }

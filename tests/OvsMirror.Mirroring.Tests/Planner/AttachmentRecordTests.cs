@@ -75,6 +75,12 @@ public sealed class AttachmentRecordTests
     [InlineData("v1;role=producer;junk;uuid=00000000-0000-0000-0000-000000000001;port=p")]
     public void NotARecordOfThisVersion_IsNull(string text) => AttachmentRecord.TryParse(text).Should().BeNull();
 
+    /// <summary>Found by afl++ (target attachment-record): the prefix's ';' began ";port=", and parsing threw.</summary>
+    [Theory]
+    [InlineData("v1;port=")]
+    [InlineData("v1;port=p;port=")]
+    public void RecordOfOnlyThePortField_IsNull_NotAnException(string text) => AttachmentRecord.TryParse(text).Should().BeNull();
+
     [Fact]
     public void AttachmentId_KeyRoundTrips()
     {
