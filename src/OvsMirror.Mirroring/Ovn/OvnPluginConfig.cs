@@ -34,6 +34,9 @@ internal sealed class OvnPluginConfig(
     /// <inheritdoc />
     public bool HasMirrors => Mirrors.Count > 0;
 
+    /// <inheritdoc />
+    public IReadOnlyList<string> MirrorSummaries => [.. Mirrors.Select(m => $"{m.Name} (ovn {m.Type})")];
+
     /// <summary>ADD: the pod's Logical_Switch_Port (<see cref="LogicalSwitchPortName"/>).</summary>
     public string ResolveTarget(CniRequest request)
     {

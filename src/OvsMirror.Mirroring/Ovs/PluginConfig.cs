@@ -92,6 +92,10 @@ internal sealed class PluginConfig : IMirrorBackendConfig
     /// <inheritdoc />
     public bool HasMirrors => Mirrors.Count > 0;
 
+    /// <inheritdoc />
+    public IReadOnlyList<string> MirrorSummaries =>
+        [.. Mirrors.Select(m => $"{m.Name} ({(m.Role == MirrorRole.Producer ? "producer" : "consumer")})")];
+
     /// <summary>ADD: the pod's OVS port, the host interface in prevResult.</summary>
     public string ResolveTarget(CniRequest request)
     {

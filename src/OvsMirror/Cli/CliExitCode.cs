@@ -11,4 +11,7 @@ internal static class CliExitCode
 
     /// <summary><c>gc</c> without <c>--dry-run</c> or <c>--yes</c>: nothing was changed.</summary>
     public const int NotConfirmed = 2;
+
+    /// <summary><c>validate</c>: a config is invalid; <c>doctor</c>: a check failed.</summary>
+    public const int NotValid = 3;
 }

@@ -7,4 +7,5 @@ namespace OvsMirror.Cli;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ListReport))]
 [JsonSerializable(typeof(GcReport))]
+[JsonSerializable(typeof(Validate.ValidateReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
