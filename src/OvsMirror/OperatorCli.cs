@@ -40,6 +40,7 @@ internal static class OperatorCli
         root.Subcommands.Add(ListCommand.Create(stdout, stderr));
         root.Subcommands.Add(GcCommand.Create(stdout, stderr));
         root.Subcommands.Add(ValidateCommand.Create(stdout, stderr));
+        root.Subcommands.Add(DoctorCommand.Create(stdout, stderr));
         root.Subcommands.Add(InstallCommand(stdout, stderr, processPath));
         root.Subcommands.Add(UninstallCommand(stdout, stderr));
 

@@ -14,14 +14,16 @@ internal sealed class ConfigOnlyPlugin : ICniPlugin
 {
     public JsonObject Add(CniRequest request, CancellationToken cancellationToken)
     {
+        // In OvsMirrorPlugin.Add's order: parse, the pass-through result (prevResult is required), then the target.
         var config = MirrorBackends.Parse(request.NetworkConfig, request.ProgramName, ConfigPurpose.Attach);
+        var output = CniResult.PassThrough(request.NetworkConfig);
         if (config.HasMirrors)
         {
             config.ResolveTarget(request);
             PodIdentity.FromCniArgs(request.Args);
         }
 
-        return CniResult.PassThrough(request.NetworkConfig);
+        return output;
     }
 
     public void Check(CniRequest request, CancellationToken cancellationToken) =>

@@ -100,7 +100,9 @@ internal sealed class PluginConfig : IMirrorBackendConfig
     public string ResolveTarget(CniRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return HostInterface.Find(request.NetworkConfig.PrevResult!);
+        // CNI SPEC §ADD: a chained plugin gets prevResult; CniResult.PassThrough refuses its absence first.
+        return HostInterface.Find(request.NetworkConfig.PrevResult
+            ?? throw new CniException(CniErrorCode.InvalidNetworkConfig, "prevResult is required for ADD"));
     }
 
     /// <summary>CHECK needs prevResult (CNI SPEC §CHECK); with no mirror it verifies that none records the attachment.</summary>

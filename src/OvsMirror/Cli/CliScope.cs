@@ -36,6 +36,28 @@ internal sealed class CliScope(string socket, string? bridge, string? ovnNb, int
         }, CancellationToken.None);
     }
 
+    /// <summary>The OVSDB endpoint and deadline, read from --socket and --timeout-ms as the plugin reads socket_file and timeoutMs.</summary>
+    public (OvsdbEndpoint Endpoint, TimeSpan Timeout) Ovs()
+    {
+        var config = Config(bridge ?? "-");
+        return (config.Endpoint, config.Timeout);
+    }
+
+    /// <summary>The OVN Northbound endpoint and deadline (--ovn-nb), as the plugin reads ovn_nb; null without --ovn-nb.</summary>
+    public (OvsdbEndpoint Endpoint, TimeSpan Timeout)? Northbound()
+    {
+        if (ovnNb is null)
+        {
+            return null;
+        }
+
+        var nb = OvnConfigParser.ParseForCleanup(new JsonObject { ["timeoutMs"] = timeoutMs, ["ovn_nb"] = ovnNb });
+        return (nb.Endpoint, nb.Timeout);
+    }
+
+    /// <summary>The same scope without OVN Northbound: every bridge (or --bridge) of the OVSDB.</summary>
+    public CliScope BridgesOnly() => new(socket, bridge, null, timeoutMs);
+
     private PluginConfig Config(string bridgeName) => PluginConfigParser.ParseForCleanup(new JsonObject
     {
         ["bridge"] = bridgeName,
