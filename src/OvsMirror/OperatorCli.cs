@@ -1,14 +1,13 @@
 using System.CommandLine;
 using System.Reflection;
-using OvsMirror.Cli;
 using OvsMirror.Cni;
 using OvsMirror.Install;
 
 namespace OvsMirror;
 
 /// <summary>
-/// Operator mode (no CNI_COMMAND): the same binary as a command-line tool built on System.CommandLine.
-/// Exit codes: <see cref="CliExitCode"/>.
+/// Run without CNI_COMMAND: version, and what the DaemonSet runs (install, uninstall, pause). The operator's commands
+/// (list, gc, validate, doctor) are ovs-mirrorctl's, so that this binary stays small for every pod start.
 /// </summary>
 internal static class OperatorCli
 {
@@ -26,7 +25,8 @@ internal static class OperatorCli
     {
         var root = new RootCommand(
             "ovs-mirror: Open vSwitch port mirroring for Kubernetes pods, as a chained CNI plugin.\n" +
-            "Run by kubelet/Multus with CNI_COMMAND set, it is the plugin; run by hand, it is this tool.");
+            "Run by kubelet/Multus with CNI_COMMAND set, it is the plugin; by hand: version, install, uninstall, pause.\n" +
+            "The operator's tool (list, gc, validate, doctor) is ovs-mirrorctl.");
 
         var version = new Command("version", "Print the plugin version and the CNI spec versions it supports.");
         version.SetAction(_ =>
@@ -37,10 +37,6 @@ internal static class OperatorCli
             return 0;
         });
         root.Subcommands.Add(version);
-        root.Subcommands.Add(ListCommand.Create(stdout, stderr));
-        root.Subcommands.Add(GcCommand.Create(stdout, stderr));
-        root.Subcommands.Add(ValidateCommand.Create(stdout, stderr));
-        root.Subcommands.Add(DoctorCommand.Create(stdout, stderr));
         root.Subcommands.Add(InstallCommand(stdout, stderr, processPath));
         root.Subcommands.Add(UninstallCommand(stdout, stderr));
 

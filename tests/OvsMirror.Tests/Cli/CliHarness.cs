@@ -13,8 +13,7 @@ internal sealed class CliHarness(OvsSandbox sandbox)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        // list and gc need neither the process path (install) nor a wait for SIGTERM (pause).
-        var exit = OperatorCli.Run(args, stdout, stderr, processPath: null, waitForTermination: () => { });
+        var exit = CtlCli.Run(args, stdout, stderr);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 

@@ -177,7 +177,7 @@ public sealed class ValidateCommandTests
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var exit = OperatorCli.Run(args, stdout, stderr, processPath: null, waitForTermination: () => { });
+        var exit = CtlCli.Run(args, stdout, stderr);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
