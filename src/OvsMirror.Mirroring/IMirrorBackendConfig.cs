@@ -17,7 +17,7 @@ internal interface IMirrorBackendConfig
     /// <summary>Whether the config asks for any mirror (false for a cni-args NAD whose pod asks for none, and for cleanup).</summary>
     bool HasMirrors { get; }
 
-    /// <summary>Each requested mirror as <c>NAME (ROLE)</c>, for <c>ovs-mirror validate</c>.</summary>
+    /// <summary>Each requested mirror as <c>NAME (ROLE)</c>, for <c>ovs-mirrorctl validate</c>.</summary>
     IReadOnlyList<string> MirrorSummaries { get; }
 
     /// <summary>ADD: what becomes a member (the OVS port from prevResult, the OVN LSP from CNI_ARGS or the config).</summary>

@@ -6,7 +6,7 @@ using OvsMirror.Cni;
 namespace OvsMirror.Cli;
 
 /// <summary>
-/// <c>ovs-mirror doctor</c>: whether this node can run ovs-mirror, as a table of checks (pass, warn, fail) each with a
+/// <c>ovs-mirrorctl doctor</c>: whether this node can run ovs-mirror, as a table of checks (pass, warn, fail) each with a
 /// one-line fix. Exit 0 when nothing failed (warnings included), 3 when a check failed, 1 for a bad command line.
 /// </summary>
 internal static class DoctorCommand
@@ -36,7 +36,7 @@ internal static class DoctorCommand
             }
             catch (CniException e)
             {
-                stderr.WriteLine($"ovs-mirror doctor: error {e.Code}: {e.Message}");
+                stderr.WriteLine($"ovs-mirrorctl doctor: error {e.Code}: {e.Message}");
                 return CliExitCode.Failure;
             }
 

@@ -6,7 +6,7 @@ using OvsMirror.Mirroring;
 namespace OvsMirror.Cli;
 
 /// <summary>
-/// <c>ovs-mirror gc</c>: attachments whose port (or LSP) is gone, owned mirrors with no attachment, and records that
+/// <c>ovs-mirrorctl gc</c>: attachments whose port (or LSP) is gone, owned mirrors with no attachment, and records that
 /// cannot be read. <c>--dry-run</c> shows them; <c>--yes</c> removes them with the plugin's own GC
 /// (<see cref="OvsMirrorPlugin.CollectGarbage"/>: the same guarded transactions, going on past each error).
 /// </summary>
@@ -26,7 +26,7 @@ internal static class GcCommand
             var dry = parse.GetValue(dryRun);
             if (!dry && !parse.GetValue(yes))
             {
-                stderr.WriteLine("ovs-mirror gc: nothing changed: pass --dry-run to see what would go, or --yes to remove it");
+                stderr.WriteLine("ovs-mirrorctl gc: nothing changed: pass --dry-run to see what would go, or --yes to remove it");
                 return CliExitCode.NotConfirmed;
             }
 
@@ -43,10 +43,10 @@ internal static class GcCommand
             }
             catch (CniException e)
             {
-                stderr.WriteLine($"ovs-mirror gc: error {e.Code}: {e.Message}");
+                stderr.WriteLine($"ovs-mirrorctl gc: error {e.Code}: {e.Message}");
                 if (e.Details is { } details)
                 {
-                    stderr.WriteLine($"ovs-mirror gc: {details}");
+                    stderr.WriteLine($"ovs-mirrorctl gc: {details}");
                 }
 
                 return CliExitCode.Failure;

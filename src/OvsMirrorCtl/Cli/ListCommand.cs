@@ -6,7 +6,7 @@ using OvsMirror.Cni;
 namespace OvsMirror.Cli;
 
 /// <summary>
-/// <c>ovs-mirror list</c>: every mirror with its owner, selection, output (the consumer pod, an RSPAN VLAN or a tunnel
+/// <c>ovs-mirrorctl list</c>: every mirror with its owner, selection, output (the consumer pod, an RSPAN VLAN or a tunnel
 /// and its remote), members as <c>namespace/pod ifname (port)</c> marking gone ports, and Mirror:statistics.
 /// </summary>
 internal static class ListCommand
@@ -25,7 +25,7 @@ internal static class ListCommand
             }
             catch (CniException e)
             {
-                stderr.WriteLine($"ovs-mirror list: error {e.Code}: {e.Message}");
+                stderr.WriteLine($"ovs-mirrorctl list: error {e.Code}: {e.Message}");
                 return CliExitCode.Failure;
             }
 

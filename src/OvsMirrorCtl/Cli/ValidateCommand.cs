@@ -6,7 +6,7 @@ using OvsMirror.Cli.Validate;
 namespace OvsMirror.Cli;
 
 /// <summary>
-/// <c>ovs-mirror validate FILE…</c>: conflists, plugin configs and NAD manifests, each ovs-mirror plugin in them checked
+/// <c>ovs-mirrorctl validate FILE…</c>: conflists, plugin configs and NAD manifests, each ovs-mirror plugin in them checked
 /// by the plugin's own parsers, reporting every error with the code and message ADD would give. Needs no OVSDB.
 /// </summary>
 internal static class ValidateCommand
@@ -42,7 +42,7 @@ internal static class ValidateCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
             {
-                stderr.WriteLine($"ovs-mirror validate: {e.Message}");
+                stderr.WriteLine($"ovs-mirrorctl validate: {e.Message}");
                 return CliExitCode.Failure;
             }
 

@@ -4,7 +4,7 @@ using OvsMirror.Testing;
 
 namespace OvsMirror.Tests.Cli;
 
-/// <summary><c>ovs-mirror doctor</c> against real ovsdb-server, ovs-vswitchd and OVN Northbound; ovs-vsctl and ovn-nbctl make the problems.</summary>
+/// <summary><c>ovs-mirrorctl doctor</c> against real ovsdb-server, ovs-vswitchd and OVN Northbound; ovs-vsctl and ovn-nbctl make the problems.</summary>
 public sealed class DoctorCommandTests
 {
     private static readonly JsonArray ProducerOfM1 = new() { new JsonObject { ["name"] = "m1", ["selection"] = new JsonArray("src_port") } };
@@ -64,7 +64,7 @@ public sealed class DoctorCommandTests
         checks["outputs on bridge br1"]["detail"]!.GetValue<string>().Should().Be("1 mirror(s) copy to nowhere: m1");
         Status(checks["stale records on bridge br1"]).Should().Be("warn");
         checks["stale records on bridge br1"]["detail"]!.GetValue<string>().Should().StartWith("1 attachment(s) whose port is gone");
-        checks["stale records on bridge br1"]["fix"]!.GetValue<string>().Should().Contain("ovs-mirror gc --dry-run");
+        checks["stale records on bridge br1"]["fix"]!.GetValue<string>().Should().Contain("ovs-mirrorctl gc --dry-run");
         checks.Values.Where(c => Status(c) != "pass").Should().OnlyContain(c => c["fix"] != null);
 
         // After the fix doctor gives, the stale record is gone.

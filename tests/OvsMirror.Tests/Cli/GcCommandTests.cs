@@ -3,7 +3,7 @@ using OvsMirror.Testing;
 
 namespace OvsMirror.Tests.Cli;
 
-/// <summary><c>ovs-mirror gc</c> against a real ovsdb-server; ovs-vsctl and ovn-nbctl are the oracles.</summary>
+/// <summary><c>ovs-mirrorctl gc</c> against a real ovsdb-server; ovs-vsctl and ovn-nbctl are the oracles.</summary>
 public sealed class GcCommandTests
 {
     private static async Task<string> ExternalIdsAsync(OvsSandbox sandbox, string mirror) =>

@@ -3,7 +3,7 @@ using OvsMirror.Testing;
 
 namespace OvsMirror.Tests.Cli;
 
-/// <summary><c>ovs-mirror list</c> against a real ovsdb-server and ovs-vswitchd; ovs-vsctl / ovn-nbctl are the oracles.</summary>
+/// <summary><c>ovs-mirrorctl list</c> against a real ovsdb-server and ovs-vswitchd; ovs-vsctl / ovn-nbctl are the oracles.</summary>
 public sealed class ListCommandTests
 {
     private static JsonObject Mirror(JsonObject list, string bridge, string name) =>

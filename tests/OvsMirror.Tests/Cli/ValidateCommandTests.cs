@@ -5,7 +5,7 @@ using OvsMirror.Tests.EndToEnd;
 namespace OvsMirror.Tests.Cli;
 
 /// <summary>
-/// <c>ovs-mirror validate</c>: every file of cni-conf-examples, and bad configs whose answer is checked against the
+/// <c>ovs-mirrorctl validate</c>: every file of cni-conf-examples, and bad configs whose answer is checked against the
 /// plugin's own: the same stdin run through the CNI entry point as ADD (the oracle is the plugin, not validate's code).
 /// </summary>
 public sealed class ValidateCommandTests

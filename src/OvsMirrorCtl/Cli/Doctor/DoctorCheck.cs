@@ -1,6 +1,6 @@
 namespace OvsMirror.Cli.Doctor;
 
-/// <summary>One row of <c>ovs-mirror doctor</c>: what was checked, the verdict, what was found, and the fix.</summary>
+/// <summary>One row of <c>ovs-mirrorctl doctor</c>: what was checked, the verdict, what was found, and the fix.</summary>
 internal sealed class DoctorCheck
 {
     public required string Check { get; init; }

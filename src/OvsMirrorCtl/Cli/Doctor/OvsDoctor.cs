@@ -56,7 +56,7 @@ internal static class OvsDoctor
             var count = inventory.Mirrors.Count;
             var detail = $"{scope}: {count} of {MirrorsPerBridge}";
             yield return count >= MirrorsPerBridge
-                ? Fail($"mirrors on {scope}", detail, "a new mirror on this bridge fails: remove unused mirrors (ovs-mirror gc) or put producers on another bridge")
+                ? Fail($"mirrors on {scope}", detail, "a new mirror on this bridge fails: remove unused mirrors (ovs-mirrorctl gc) or put producers on another bridge")
                 : count >= MirrorsWarnAt
                     ? Warn($"mirrors on {scope}", detail, "close to the limit of 32: plan for another bridge")
                     : Pass($"mirrors on {scope}", detail);
@@ -75,7 +75,7 @@ internal static class OvsDoctor
             ? Pass($"stale records on {scope}", "none")
             : Warn($"stale records on {scope}",
                 $"{gone} attachment(s) whose port is gone, {empty} owned mirror(s) with no attachment, {unreadable} unreadable record(s)",
-                "ovs-mirror gc --dry-run to see them, then ovs-mirror gc --yes");
+                "ovs-mirrorctl gc --dry-run to see them, then ovs-mirrorctl gc --yes");
     }
 
     private static DoctorCheck Versions(OvsdbRow? row, OvsdbSchema schema)

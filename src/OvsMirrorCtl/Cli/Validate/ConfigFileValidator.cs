@@ -5,7 +5,7 @@ using OvsMirror.Cni;
 namespace OvsMirror.Cli.Validate;
 
 /// <summary>
-/// <c>ovs-mirror validate</c> over files: conflists and plugin configs (JSON), and manifests (YAML) holding
+/// <c>ovs-mirrorctl validate</c> over files: conflists and plugin configs (JSON), and manifests (YAML) holding
 /// NetworkAttachmentDefinitions and the pods that attach to them. A pod's <c>cni-args</c> are checked against the NAD
 /// they name when that NAD is in one of the files, as Multus would hand them to the plugin.
 /// </summary>
@@ -63,7 +63,7 @@ internal sealed class ConfigFileValidator
         {
             _findings.Add(NetworkValidator.Invalid(path, "file", CniErrorCode.InvalidNetworkConfig,
                 "this is a pod's cni-args object, not a network config: check it against its network with " +
-                $"ovs-mirror validate CONFLIST --cni-args {path}"));
+                $"ovs-mirrorctl validate CONFLIST --cni-args {path}"));
             return;
         }
 
