@@ -6,7 +6,8 @@ using OvsMirror.Install;
 namespace OvsMirror;
 
 /// <summary>
-/// Operator mode (no CNI_COMMAND): the same binary as a command-line tool built on System.CommandLine.
+/// Run without CNI_COMMAND: version, and what the DaemonSet runs (install, uninstall, pause). The operator's commands
+/// (list, gc, validate, doctor) are ovs-mirrorctl's, so that this binary stays small for every pod start.
 /// </summary>
 internal static class OperatorCli
 {
@@ -24,7 +25,8 @@ internal static class OperatorCli
     {
         var root = new RootCommand(
             "ovs-mirror: Open vSwitch port mirroring for Kubernetes pods, as a chained CNI plugin.\n" +
-            "Run by kubelet/Multus with CNI_COMMAND set, it is the plugin; run by hand, it is this tool.");
+            "Run by kubelet/Multus with CNI_COMMAND set, it is the plugin; by hand: version, install, uninstall, pause.\n" +
+            "The operator's tool (list, gc, validate, doctor) is ovs-mirrorctl.");
 
         var version = new Command("version", "Print the plugin version and the CNI spec versions it supports.");
         version.SetAction(_ =>
