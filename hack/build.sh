@@ -12,7 +12,8 @@
 #
 #   ./hack/build.sh                 the above
 #   ./hack/build.sh --upgrade-peer  also publish a second build that differs only in its informational
-#                                   version (artifacts/upgrade-peer/ovs-mirror), for the upgrade-safety test
+#                                   version (artifacts/upgrade-peer/ovs-mirror), for the upgrade-safety test,
+#                                   and its image (artifacts/upgrade-peer/image/), for the DaemonSet's rolling update
 set -euo pipefail
 UPGRADE_PEER=0
 for a in "$@"; do
@@ -123,6 +124,11 @@ fi
 
 if [ "${SKIP_IMAGE:-0}" != 1 ]; then
   "$ROOT/hack/image.sh" || die "hack/image.sh failed"
+  if [ "$UPGRADE_PEER" = 1 ]; then
+    # its image too (own tag): the real-cluster suite rolls the DaemonSet from the first image to this one
+    OVS_MIRROR_IMAGE_BIN=$PEER/ovs-mirror OVS_MIRROR_IMAGE_OUT=$PEER/image "$ROOT/hack/image.sh" ||
+      die "hack/image.sh failed for the upgrade peer"
+  fi
 fi
 
 end=$(date +%s.%N)

@@ -4,7 +4,10 @@
 #
 #   ./hack/image.sh     needs artifacts/bin/ovs-mirror from hack/build.sh (which runs this at its end)
 #   env: OVS_MIRROR_IMAGE_OUT=DIR (default artifacts/image), SOURCE_DATE_EPOCH (default: the time of the commit
-#        the binary was built from, else of HEAD)
+#        the binary was built from, else of HEAD),
+#        OVS_MIRROR_IMAGE_BIN=FILE (default artifacts/bin/ovs-mirror): the binary to package. hack/build.sh
+#        --upgrade-peer packages its second build this way (artifacts/upgrade-peer/image/, its own tag), the
+#        build the real-cluster suite rolls the DaemonSet to.
 #
 # Output, in artifacts/image/:
 #   ovs-mirror-<tag>.oci.tar   an OCI image layout in a tar (oci-layout, index.json, blobs/sha256/...):
@@ -28,7 +31,7 @@ cd "$ROOT"
 log() { echo "image.sh: $*" >&2; }
 die() { echo "image.sh: ERROR: $*" >&2; exit 1; }
 
-BIN=$ROOT/artifacts/bin/ovs-mirror
+BIN=${OVS_MIRROR_IMAGE_BIN:-$ROOT/artifacts/bin/ovs-mirror}
 [ -x "$BIN" ] || die "$BIN missing: run hack/build.sh"
 SYSROOT=$("$ROOT/hack/sysroot.sh")
 export LC_ALL=C TZ=UTC
