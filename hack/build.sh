@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Build the solution (so the tests compile) and publish the NativeAOT binary to artifacts/bin:
-#   artifacts/bin/ovs-mirror, plus symlinks ovs-mirror-producer and ovs-mirror-consumer.
+# Build the solution (so the tests compile) and publish the NativeAOT binaries to artifacts/bin:
+#   artifacts/bin/ovs-mirror (the CNI plugin), plus symlinks ovs-mirror-producer and ovs-mirror-consumer, and
+#   artifacts/bin/ovs-mirrorctl (the operator CLI: list, gc, validate, doctor).
 # Fails on ANY warning in the build or publish output (CS, CA, IL2xxx/IL3xxx trim/AOT, ...).
 #
 # The release binary is linked against a Debian 11 sysroot with clang-14 (hack/sysroot.sh; recipe:
@@ -11,7 +12,8 @@
 #
 #   ./hack/build.sh                 the above
 #   ./hack/build.sh --upgrade-peer  also publish a second build that differs only in its informational
-#                                   version (artifacts/upgrade-peer/ovs-mirror), for the upgrade-safety test
+#                                   version (artifacts/upgrade-peer/ovs-mirror), for the upgrade-safety test,
+#                                   and its image (artifacts/upgrade-peer/image/), for the DaemonSet's rolling update
 set -euo pipefail
 UPGRADE_PEER=0
 for a in "$@"; do
@@ -78,29 +80,34 @@ fi
 SYSROOT=$("$ROOT/hack/sysroot.sh") || die "hack/sysroot.sh failed"
 # ILC's object is incremental, but the link (LinkNative) does not list the sysroot among its inputs: drop the
 # linked output so a binary once linked against the host's glibc (a plain dotnet publish) is never reused.
-rm -rf src/OvsMirror/bin/Release/net10.0/linux-x64/native
+rm -rf src/OvsMirror/bin/Release/net10.0/linux-x64/native src/OvsMirrorCtl/bin/Release/net10.0/linux-x64/native
 PORTABLE=(-p:SysRoot="$SYSROOT" -p:CppCompilerAndLinker="$CC")
 run publish dotnet publish src/OvsMirror/OvsMirror.csproj -c Release -r linux-x64 -o "$PUB" -nologo "${PORTABLE[@]}"
+run publish-ctl dotnet publish src/OvsMirrorCtl/OvsMirrorCtl.csproj -c Release -r linux-x64 -o "$PUB/ctl" -nologo "${PORTABLE[@]}"
 
 [ -f "$PUB/ovs-mirror" ] || die "publish did not produce $PUB/ovs-mirror"
+[ -f "$PUB/ctl/ovs-mirrorctl" ] || die "publish did not produce $PUB/ctl/ovs-mirrorctl"
 BIN=$ROOT/artifacts/bin
 mkdir -p "$BIN"
-rm -f "$BIN/ovs-mirror" "$BIN/ovs-mirror-producer" "$BIN/ovs-mirror-consumer"
+rm -f "$BIN/ovs-mirror" "$BIN/ovs-mirror-producer" "$BIN/ovs-mirror-consumer" "$BIN/ovs-mirrorctl"
 cp "$PUB/ovs-mirror" "$BIN/ovs-mirror"
-chmod +x "$BIN/ovs-mirror"
+cp "$PUB/ctl/ovs-mirrorctl" "$BIN/ovs-mirrorctl"
+chmod +x "$BIN/ovs-mirror" "$BIN/ovs-mirrorctl"
 ln -s ovs-mirror "$BIN/ovs-mirror-producer"
 ln -s ovs-mirror "$BIN/ovs-mirror-consumer"
 
 # glibc floor: the highest symbol version the binary binds (objdump -T lists e.g. "(GLIBC_2.17) clock_gettime")
 glibc_floor() { objdump -T "$1" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -Vu | tail -n1; }
-floor=$(glibc_floor "$BIN/ovs-mirror")
 stated=$(grep -o 'glibc-floor: [0-9][0-9.]*' README.md | head -n1 | sed 's/glibc-floor: //')
-[ -n "$floor" ] || die "objdump -T found no GLIBC version in $BIN/ovs-mirror"
 [ -n "$stated" ] || die "README.md states no glibc floor (<!-- glibc-floor: X.Y -->)"
-echo "glibc floor: $floor (README states $stated); needs: $(objdump -T "$BIN/ovs-mirror" | grep -F "GLIBC_$floor" | awk '{print $NF}' | sort -u | paste -sd' ' -)"
-if [ "$(printf '%s\n%s\n' "$floor" "$stated" | sort -V | tail -n1)" != "$stated" ]; then
-  die "the binary needs glibc $floor, above the $stated README.md states: it would fail on nodes README says are supported"
-fi
+for exe in ovs-mirror ovs-mirrorctl; do
+  floor=$(glibc_floor "$BIN/$exe")
+  [ -n "$floor" ] || die "objdump -T found no GLIBC version in $BIN/$exe"
+  echo "$exe glibc floor: $floor (README states $stated); needs: $(objdump -T "$BIN/$exe" | grep -F "GLIBC_$floor" | awk '{print $NF}' | sort -u | paste -sd' ' -)"
+  if [ "$(printf '%s\n%s\n' "$floor" "$stated" | sort -V | tail -n1)" != "$stated" ]; then
+    die "$exe needs glibc $floor, above the $stated README.md states: it would fail on nodes README says are supported"
+  fi
+done
 
 if [ "$UPGRADE_PEER" = 1 ]; then
   # The same sources with another informational version: a second, different build (own obj/bin dirs, so the
@@ -117,9 +124,15 @@ fi
 
 if [ "${SKIP_IMAGE:-0}" != 1 ]; then
   "$ROOT/hack/image.sh" || die "hack/image.sh failed"
+  if [ "$UPGRADE_PEER" = 1 ]; then
+    # its image too (own tag): the real-cluster suite rolls the DaemonSet from the first image to this one
+    OVS_MIRROR_IMAGE_BIN=$PEER/ovs-mirror OVS_MIRROR_IMAGE_OUT=$PEER/image "$ROOT/hack/image.sh" ||
+      die "hack/image.sh failed for the upgrade peer"
+  fi
 fi
 
-size=$(stat -c %s "$BIN/ovs-mirror")
 end=$(date +%s.%N)
-awk -v s="$size" 'BEGIN { printf "binary: artifacts/bin/ovs-mirror %d bytes (%.2f MiB)\n", s, s / 1048576 }'
+for exe in ovs-mirror ovs-mirrorctl; do
+  awk -v s="$(stat -c %s "$BIN/$exe")" -v e="$exe" 'BEGIN { printf "binary: artifacts/bin/%s %d bytes (%.2f MiB)\n", e, s, s / 1048576 }'
+done
 awk -v a="$start" -v b="$end" 'BEGIN { printf "build.sh: done in %.1f s\n", b - a }'

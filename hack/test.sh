@@ -7,7 +7,8 @@
 #      TEST_FILTER=<dotnet test --filter expression>, BLAME_HANG_TIMEOUT (default 5m),
 #      OVS_MIRROR_K8S=0 (do not bring up the one-node Kubernetes; its tests then skip),
 #      OVS_MIRROR_PEERS (Multus/ovs-cni sources for it; default ../shared/peers).
-# The Kubernetes project (tests/OvsMirror.Kubernetes.Tests) runs last, between hack/k8s/up and hack/k8s/down;
+# The Kubernetes project (tests/OvsMirror.Kubernetes.Tests) runs last, between hack/k8s/up and hack/k8s/down
+# (up installs ovs-mirror through its DaemonSet from artifacts/image; the suite rolls it to artifacts/upgrade-peer/image);
 # where the peer sources are absent, its tests are skipped (each names the missing file) and all else runs.
 set -euo pipefail
 

@@ -1,15 +1,11 @@
-using System.Text.Json.Nodes;
 using OvsMirror.Cni;
-using OvsMirror.Mirroring.Config;
-using OvsMirror.Mirroring.Ovn;
-using OvsMirror.Mirroring.Ovs;
-using OvsMirror.Ovsdb;
 
 namespace OvsMirror.Mirroring;
 
 /// <summary>
-/// The ovs-mirror CNI plugin: makes a pod's OVS port a source or the output of named mirrors on an
-/// Open vSwitch bridge. All state lives in OVSDB (records in Mirror:external_ids), none in files.
+/// The ovs-mirror CNI plugin: makes a pod's port a source or the output of named mirrors, on an Open vSwitch bridge or
+/// in OVN Northbound. All state lives in the database (records in Mirror:external_ids), none in files. This is the one
+/// copy of each command; the backend, chosen once in parse (<see cref="MirrorBackends"/>), does the rest.
 /// </summary>
 /// <param name="log">stderr.</param>
 /// <param name="mark">Called as each step ends ("config", "connect", each OVSDB call, "committed", "revalidate"), for an
@@ -17,30 +13,25 @@ namespace OvsMirror.Mirroring;
 public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null) : ICniPlugin
 {
     /// <inheritdoc />
-    public JsonObject Add(CniRequest request, CancellationToken cancellationToken)
+    public System.Text.Json.Nodes.JsonObject Add(CniRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OvnConfigParser.SelectsOvn(request.NetworkConfig.Raw))
-        {
-            new NorthboundCommands(mark).Add(request, cancellationToken);
-            return CniResult.PassThrough(request.NetworkConfig);
-        }
-
-        var config = PluginConfigParser.Parse(request.NetworkConfig, request.ProgramName);
+        var config = MirrorBackends.Parse(request.NetworkConfig, request.ProgramName, ConfigPurpose.Attach);
         var output = CniResult.PassThrough(request.NetworkConfig);
         mark?.Invoke("config");
-        if (config.Mirrors.Count == 0)
+        if (!config.HasMirrors)
         {
             // A NAD of the cni-args approach, used by a pod that asked for no mirror: nothing to do.
             return output;
         }
 
-        var port = HostInterface.Find(request.NetworkConfig.PrevResult!);
+        var target = config.ResolveTarget(request);
+        var pod = PodIdentity.FromCniArgs(request.Args);
         WithBackend(config, backend =>
         {
-            backend.Attach(request.NetworkConfig.Name, Id(request), port, config.Mirrors);
+            backend.Attach(Id(request), request.NetworkConfig.Name, pod, target);
             mark?.Invoke("committed");
-            backend.RevalidateFlows();
+            backend.ApplyToFlows();
             mark?.Invoke("revalidate");
         }, cancellationToken);
         return output;
@@ -50,21 +41,15 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
     public void Del(CniRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OvnConfigParser.SelectsOvn(request.NetworkConfig.Raw))
-        {
-            new NorthboundCommands(mark).Del(request, cancellationToken);
-            return;
-        }
-
-        var config = PluginConfigParser.ParseForCleanup(request.NetworkConfig, request.ProgramName);
+        var config = MirrorBackends.Parse(request.NetworkConfig, request.ProgramName, ConfigPurpose.Cleanup);
         mark?.Invoke("config");
-        var id = Id(request);
+        var selector = AttachmentSelector.One(Id(request));
         WithBackend(config, backend =>
         {
-            if (backend.Detach((a, _) => a == id, a => a == id))
+            if (backend.Detach(selector).Changed)
             {
                 mark?.Invoke("committed");
-                backend.RevalidateFlows();
+                backend.ApplyToFlows();
                 mark?.Invoke("revalidate");
             }
         }, cancellationToken);
@@ -74,26 +59,20 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
     public void Check(CniRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OvnConfigParser.SelectsOvn(request.NetworkConfig.Raw))
+        var config = MirrorBackends.Parse(request.NetworkConfig, request.ProgramName, ConfigPurpose.Attach);
+        if (config.ResolveCheckTarget(request) is not { } target)
         {
-            new NorthboundCommands(mark).Check(request, cancellationToken);
             return;
         }
 
-        var config = PluginConfigParser.Parse(request.NetworkConfig, request.ProgramName);
-        var prevResult = request.NetworkConfig.PrevResult
-            ?? throw new CniException(CniErrorCode.InvalidNetworkConfig, "prevResult is required for CHECK");
-        var portName = config.Mirrors.Count == 0 ? "" : HostInterface.Find(prevResult);
+        var id = Id(request);
         WithBackend(config, backend =>
         {
-            var snapshot = backend.Read(withPortSets: true);
-            var port = config.Mirrors.Count == 0 ? null : backend.ReadPort(portName);
-            var differences = AttachmentDiff.Find(snapshot, config.Bridge, port, portName, request.NetworkConfig.Name,
-                Id(request), config.Mirrors);
+            var differences = backend.Diff(id, request.NetworkConfig.Name, target);
             if (differences.Count > 0)
             {
                 throw new CniException(PluginErrorCode.CheckMismatch,
-                    $"attachment {Id(request)} differs from its config: {differences[0]}" +
+                    $"attachment {id} differs from its config: {differences[0]}" +
                     (differences.Count > 1 ? $" (and {differences.Count - 1} more)" : ""),
                     string.Join("; ", differences));
             }
@@ -104,23 +83,10 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
     public void Status(CniRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OvnConfigParser.SelectsOvn(request.NetworkConfig.Raw))
-        {
-            new NorthboundCommands(mark).Status(request, cancellationToken);
-            return;
-        }
-
-        var config = PluginConfigParser.ParseForCleanup(request.NetworkConfig, request.ProgramName);
+        var config = MirrorBackends.Parse(request.NetworkConfig, request.ProgramName, ConfigPurpose.Cleanup);
         try
         {
-            WithBackend(config, backend =>
-            {
-                if (backend.ReadBridge() is null)
-                {
-                    throw new CniException(CniErrorCode.PluginNotAvailable,
-                        $"bridge {config.Bridge} does not exist in OVSDB at {config.Endpoint}");
-                }
-            }, cancellationToken);
+            WithBackend(config, backend => backend.Probe(), cancellationToken);
         }
         catch (CniException e) when (e.Code is CniErrorCode.TryAgainLater or CniErrorCode.IoFailure)
         {
@@ -133,61 +99,95 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
     public void Gc(CniRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OvnConfigParser.SelectsOvn(request.NetworkConfig.Raw))
-        {
-            new NorthboundCommands(mark).Gc(request, cancellationToken);
-            return;
-        }
-
-        var config = PluginConfigParser.ParseForCleanup(request.NetworkConfig, request.ProgramName);
-        var network = request.NetworkConfig.Name;
+        var config = MirrorBackends.Parse(request.NetworkConfig, request.ProgramName, ConfigPurpose.Cleanup);
         var valid = (request.NetworkConfig.ValidAttachments ?? [])
             .Select(a => new AttachmentId(a.ContainerId, a.IfName)).ToHashSet();
-        WithBackend(config, backend =>
+
+        // CNI SPEC 1.1 §GC: only this network's attachments; others in the same database are not ours to judge.
+        var selector = AttachmentSelector.NotValid(request.NetworkConfig.Name, valid);
+        WithBackend(config, backend => CollectGarbage(backend, selector), cancellationToken);
+    }
+
+    /// <summary>
+    /// The one GC, for every backend (the plugin's and the operator's): detach what <paramref name="selector"/> picks,
+    /// then remove owned mirrors left with no attachment (a DEL that died between its two transactions). It goes on past
+    /// each error and reports them all at the end (code 11), so one bad mirror never shields the rest.
+    /// </summary>
+    /// <param name="unparseable">Records this version cannot read, to remove as well (the operator's GC); null: none.</param>
+    internal static GcOutcome CollectGarbage(IMirrorBackend backend, AttachmentSelector selector, IReadOnlyList<UnparseableRecord>? unparseable = null)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        var errors = new List<string>();
+        var changed = false;
+        IReadOnlyList<DetachedAttachment> detached = [];
+        var removed = new List<EmptyMirror>();
+        try
         {
-            var errors = new List<string>();
-            var changed = false;
+            var outcome = backend.Detach(selector);
+            changed = outcome.Changed;
+            detached = outcome.Detached;
+        }
+        catch (CniException e)
+        {
+            errors.Add(e.Message);
+        }
+
+        foreach (var record in unparseable ?? [])
+        {
             try
             {
-                // CNI SPEC 1.1 §GC: only this network's attachments; others on the same bridge are not ours to judge.
-                changed = backend.Detach((id, record) => record.Network == network && !valid.Contains(id));
+                changed |= backend.RemoveRecord(record);
             }
             catch (CniException e)
             {
-                errors.Add(e.Message);
+                errors.Add($"mirror {record.Mirror}, record {record.Key}: {e.Message}");
             }
+        }
 
-            // Owned mirrors left with no attachment at all (a DEL that died between its two transactions).
-            foreach (var mirror in backend.Read().Mirrors.Where(m => m.Owned && m.Records is { Count: 0 } && m.ExternalIds?.Count == m.EmptyExternalIds.Count))
+        IReadOnlyList<EmptyMirror> empty = [];
+        try
+        {
+            empty = backend.FindEmptyOwnedMirrors();
+        }
+        catch (CniException e)
+        {
+            errors.Add(e.Message);
+        }
+
+        foreach (var mirror in empty)
+        {
+            try
             {
-                try
+                if (backend.RemoveIfEmpty(mirror))
                 {
-                    changed |= backend.RemoveIfEmpty(mirror);
-                }
-                catch (CniException e)
-                {
-                    errors.Add(e.Message);
+                    changed = true;
+                    removed.Add(mirror);
                 }
             }
-
-            if (changed)
+            catch (CniException e)
             {
-                backend.RevalidateFlows();
+                errors.Add($"mirror {mirror.Name}: {e.Message}");
             }
+        }
 
-            if (errors.Count > 0)
-            {
-                throw new CniException(CniErrorCode.TryAgainLater,
-                    $"GC finished with {errors.Count} error(s): {errors[0]}", string.Join("; ", errors));
-            }
-        }, cancellationToken);
+        if (changed)
+        {
+            backend.ApplyToFlows();
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new CniException(CniErrorCode.TryAgainLater,
+                $"GC finished with {errors.Count} error(s): {errors[0]}", string.Join("; ", errors));
+        }
+
+        return new GcOutcome(detached, removed);
     }
 
     private static AttachmentId Id(CniRequest request) => new(request.ContainerId, request.IfName);
 
     /// <summary>One connection and one deadline for the command (<see cref="OvsdbSession"/>).</summary>
-    private void WithBackend(PluginConfig config, Action<BridgeMirrorBackend> action, CancellationToken cancellationToken) =>
-        OvsdbSession.Run(config.Endpoint, config.Timeout, "socket_file", mark,
-            (connection, deadline) => action(new BridgeMirrorBackend(connection, config.Bridge, deadline, new FlowRevalidator(config, log), log)),
-            cancellationToken);
+    private void WithBackend(IMirrorBackendConfig config, Action<IMirrorBackend> action, CancellationToken cancellationToken) =>
+        OvsdbSession.Run(config.Endpoint, config.Timeout, config.EndpointKey, mark,
+            (connection, deadline) => action(config.Open(connection, deadline, log)), cancellationToken);
 }

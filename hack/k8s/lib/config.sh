@@ -121,14 +121,14 @@ EOF
 }
 
 # Multus is the primary CNI; its default network is bridge + host-local (no host address, no iptables).
-# ovs-mirror and ovs-cni's ovs sit in the same bin dir, for the NADs' chains.
+# ovs-cni's ovs sits in the same bin dir, for the NADs' chains; ovs-mirror joins it later, installed by its
+# DaemonSet (hack/k8s/deploy), not copied here.
 k8s_write_cni_config() {
   mkdir -p "$D/cni/bin" "$D/cni/net.d" "$D/cni/multus" "$D/cni/ipam"
   local p
   for p in bridge host-local loopback; do ln -sf "/usr/lib/cni/$p" "$D/cni/bin/$p"; done
   cp "$MULTUS_DIR/bin/multus" "$D/cni/bin/multus"
   cp "$OVS_CNI_DIR/bin/ovs" "$D/cni/bin/ovs"
-  k8s_install_ovs_mirror
   cat > "$D/cni/net.d/00-multus.conf" <<EOF
 {
   "cniVersion": "0.4.0",
@@ -156,15 +156,6 @@ k8s_write_cni_config() {
   ]
 }
 EOF
-}
-
-# the binary under test (hack/build.sh's output) and its two drop-in names
-k8s_install_ovs_mirror() {
-  local bin=${OVS_MIRROR_BIN:-$K8S_ROOT/artifacts/bin/ovs-mirror}
-  [ -x "$bin" ] || k8s_die "$bin not found: run hack/build.sh first (or set OVS_MIRROR_BIN)"
-  cp "$bin" "$D/cni/bin/ovs-mirror.new" && mv -f "$D/cni/bin/ovs-mirror.new" "$D/cni/bin/ovs-mirror"
-  ln -sf ovs-mirror "$D/cni/bin/ovs-mirror-producer"
-  ln -sf ovs-mirror "$D/cni/bin/ovs-mirror-consumer"
 }
 
 # A busybox-static image written by hand as an OCI archive (no registry, no podman): one layer with

@@ -1,7 +1,7 @@
 namespace OvsMirror.Mirroring.Config;
 
 /// <summary>Who asked for a mirror: the admin's NAD, or the pod through cni-args (DESIGN §1, "cni-args approach").</summary>
-public enum ConfigSource
+internal enum ConfigSource
 {
     /// <summary>The plugin's own <c>mirrors</c> key, written by an admin (proposal §1, NAD approach).</summary>
     Nad,

@@ -1,7 +1,7 @@
 namespace OvsMirror.Mirroring.Config;
 
 /// <summary>The proposal's <c>output</c> words (proposal §NAD approach, OUTPUT_TYPE; DESIGN §2).</summary>
-public enum MirrorOutputKind
+internal enum MirrorOutputKind
 {
     /// <summary>No output: a producer entry.</summary>
     None,

@@ -21,7 +21,7 @@ public enum MirrorSelection
 
     /// <summary>
     /// <c>vlan</c>: the mirror-wide VLAN filter (<c>Mirror.select_vlan</c>), with the VLANs of
-    /// <see cref="MirrorRequest.Vlans"/> or, when that is empty, the pod port's own tag (DESIGN §2).
+    /// <see cref="Ovs.MirrorRequest.Vlans"/> or, when that is empty, the pod port's own tag (DESIGN §2).
     /// </summary>
     Vlan = 8,
 }

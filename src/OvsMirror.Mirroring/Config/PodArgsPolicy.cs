@@ -4,7 +4,7 @@ namespace OvsMirror.Mirroring.Config;
 /// What a NAD lets its pods ask for through cni-args (DESIGN §1: pods are less trusted than admins, so pod-chosen
 /// mirrors are honoured only where the NAD opts in, and only for the names and roles it allows).
 /// </summary>
-public sealed class PodArgsPolicy
+internal sealed class PodArgsPolicy
 {
     /// <summary>The policy of a NAD that says nothing: pods may not ask for mirrors.</summary>
     public static readonly PodArgsPolicy Closed = new(allowPodArgs: false, allowedMirrors: null, allowedRoles: null);

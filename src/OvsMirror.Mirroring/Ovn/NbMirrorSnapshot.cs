@@ -1,4 +1,3 @@
-using OvsMirror.Mirroring.Ovs;
 using OvsMirror.Ovsdb;
 
 namespace OvsMirror.Mirroring.Ovn;

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using OvsMirror.Cni;
@@ -24,21 +22,6 @@ internal static class OvnConfigParser
     public const long MaxErspanIndex = (1 << 20) - 1;
 
     private static readonly string[] EntryKeys = ["name", "type", "index", "filter", "sink"];
-
-    /// <summary>
-    /// Whether the config selects the OVN backend: <c>backend</c> is <c>ovs</c> (the default: an OVS bridge) or
-    /// <c>ovn</c> (OVN Northbound Logical_Switch_Ports).
-    /// </summary>
-    public static bool SelectsOvn(JsonObject raw)
-    {
-        ArgumentNullException.ThrowIfNull(raw);
-        return OptionalString(raw, "backend", "backend") switch
-        {
-            null or "ovs" => false,
-            "ovn" => true,
-            var word => throw Invalid($"backend: {MessageText.Word(word)} is not one of ovs, ovn"),
-        };
-    }
 
     /// <summary>The whole config, for ADD and CHECK.</summary>
     public static OvnPluginConfig Parse(JsonObject raw, JsonObject? args)
@@ -75,8 +58,8 @@ internal static class OvnConfigParser
         }
 
         var timeout = TimeSpan.FromMilliseconds(
-            OptionalInteger(raw, "timeoutMs", "timeoutMs", PluginConfigParser.MinTimeoutMs, PluginConfigParser.MaxTimeoutMs)
-                ?? (int)PluginConfig.DefaultTimeout.TotalMilliseconds);
+            OptionalInteger(raw, "timeoutMs", "timeoutMs", CommonLimits.MinTimeoutMs, CommonLimits.MaxTimeoutMs)
+                ?? (int)CommonLimits.DefaultTimeout.TotalMilliseconds);
         return new OvnPluginConfig(endpoint, [], null, null, timeout);
     }
 
@@ -130,9 +113,9 @@ internal static class OvnConfigParser
         }
 
         var name = RequiredNonEmptyString(entry, "name", path + ".name");
-        if (Encoding.UTF8.GetByteCount(name) > MirrorEntryParser.MaxNameBytes)
+        if (Encoding.UTF8.GetByteCount(name) > CommonLimits.MaxMirrorNameBytes)
         {
-            throw Invalid($"{path}.name is longer than {MirrorEntryParser.MaxNameBytes} bytes of UTF-8");
+            throw Invalid($"{path}.name is longer than {CommonLimits.MaxMirrorNameBytes} bytes of UTF-8");
         }
 
         var type = RequiredNonEmptyString(entry, "type", path + ".type");
@@ -150,27 +133,11 @@ internal static class OvnConfigParser
         }
 
         var sink = RequiredNonEmptyString(entry, "sink", path + ".sink");
-        if (!IsIpAddress(sink))
+        if (!IpAddressText.IsIpAddress(sink))
         {
             throw Invalid($"{path}.sink is not an IPv4 or IPv6 address");
         }
 
         return new OvnMirrorRequest(name, type, index, filter, sink);
-    }
-
-    /// <summary>
-    /// A literal IPv4 (dotted quad, as written) or IPv6 address. <see cref="IPAddress.TryParse(string, out IPAddress)"/>
-    /// alone also takes "1" or "10.1" (inet_aton forms), which no tunnel endpoint is written as.
-    /// </summary>
-    public static bool IsIpAddress(string text)
-    {
-        if (!IPAddress.TryParse(text, out var address))
-        {
-            return false;
-        }
-
-        return address.AddressFamily == AddressFamily.InterNetworkV6
-            ? text.Contains(':', StringComparison.Ordinal) && !text.Contains('%', StringComparison.Ordinal)
-            : address.ToString() == text;
     }
 }

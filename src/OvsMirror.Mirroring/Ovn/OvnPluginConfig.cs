@@ -1,3 +1,4 @@
+using OvsMirror.Cni;
 using OvsMirror.Ovsdb;
 
 namespace OvsMirror.Mirroring.Ovn;
@@ -8,7 +9,7 @@ internal sealed class OvnPluginConfig(
     IReadOnlyList<OvnMirrorRequest> mirrors,
     string? logicalSwitchPort,
     string? provider,
-    TimeSpan timeout)
+    TimeSpan timeout) : IMirrorBackendConfig
 {
     /// <summary>Kube-OVN's Northbound socket, the default of <c>ovn_nb</c>.</summary>
     public const string DefaultNorthbound = "unix:/var/run/ovn/ovnnb_db.sock";
@@ -26,4 +27,27 @@ internal sealed class OvnPluginConfig(
     public string? Provider { get; } = provider;
 
     public TimeSpan Timeout { get; } = timeout;
+
+    /// <inheritdoc />
+    public string EndpointKey => "ovn_nb";
+
+    /// <inheritdoc />
+    public bool HasMirrors => Mirrors.Count > 0;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> MirrorSummaries => [.. Mirrors.Select(m => $"{m.Name} (ovn {m.Type})")];
+
+    /// <summary>ADD: the pod's Logical_Switch_Port (<see cref="LogicalSwitchPortName"/>).</summary>
+    public string ResolveTarget(CniRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return LogicalSwitchPortName.Resolve(this, request.Args);
+    }
+
+    /// <summary>CHECK: the LSP, or null when the config names no mirror (nothing to verify).</summary>
+    public string? ResolveCheckTarget(CniRequest request) => Mirrors.Count == 0 ? null : ResolveTarget(request);
+
+    /// <inheritdoc />
+    public IMirrorBackend Open(OvsdbConnection connection, long deadline, TextWriter log) =>
+        new NorthboundMirrorBackend(connection, this, deadline);
 }

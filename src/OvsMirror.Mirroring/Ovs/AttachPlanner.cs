@@ -16,8 +16,9 @@ namespace OvsMirror.Mirroring.Ovs;
 /// </summary>
 internal static class AttachPlanner
 {
+    /// <param name="pod">The pod from CNI_ARGS, recorded with the attachment; null when the runtime named none.</param>
     public static PlannedTransaction Plan(AttachSnapshot snapshot, string bridgeName, string network, AttachmentId id,
-        IReadOnlyList<MirrorRequest> requests)
+        IReadOnlyList<MirrorRequest> requests, PodIdentity? pod = null)
     {
         var bridge = snapshot.Bridge ?? throw Errors.BridgeNotFound(bridgeName);
         var port = snapshot.Port ?? throw new CniException(PluginErrorCode.PortNotOnBridge,
@@ -44,7 +45,7 @@ internal static class AttachPlanner
         var key = id.Key;
         foreach (var request in requests)
         {
-            var record = RecordResolver.Resolve(request, network, port);
+            var record = RecordResolver.Resolve(request, network, port, pod);
             var recordMap = OvsdbMap.OfStrings([KeyValuePair.Create(key, record.Format())]);
             var candidates = snapshot.MirrorsByName.TryGetValue(request.Name, out var found) ? found : [];
             if (candidates.Count > 1)

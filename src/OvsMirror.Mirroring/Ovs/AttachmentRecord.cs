@@ -7,15 +7,18 @@ namespace OvsMirror.Mirroring.Ovs;
 /// <summary>
 /// What one attachment contributes to one mirror, stored as the value of its key in Mirror:external_ids.
 /// It lets DEL and GC undo exactly that contribution with no prevResult, after the Port is gone, and
-/// without any state file. Format: "v1;role=producer;net=N;uuid=U;sel=src,dst;vlans=100,200;port=NAME"
+/// without any state file. Format: "v1;role=producer;net=N;uuid=U;sel=src,dst;vlans=100,200;pod=NS/NAME;puid=UID;port=NAME"
 /// (port last: a port name may hold any character but '/'). "net" is the CNI network name, so GC of one
 /// network never touches another network's attachments on the same bridge (CNI SPEC 1.1 §GC).
+/// "pod" and "puid" (from CNI_ARGS) are optional and were added later within v1: records written before them
+/// read as before, and a version that does not know them skips them (unknown fields are ignored).
 /// </summary>
-internal sealed class AttachmentRecord
+internal sealed class AttachmentRecord : IAttachmentRecord
 {
     public AttachmentRecord(MirrorRole role, string network, string portName, Guid portUuid, MirrorSelection selection,
-        IReadOnlyList<int> vlans, MirrorOutputKind output, int? outputVlan)
+        IReadOnlyList<int> vlans, MirrorOutputKind output, int? outputVlan, PodIdentity? pod = null)
     {
+        Pod = pod;
         Role = role;
         Network = network;
         PortName = portName;
@@ -33,6 +36,12 @@ internal sealed class AttachmentRecord
 
     public string PortName { get; }
 
+    /// <inheritdoc />
+    public string Target => PortName;
+
+    /// <inheritdoc />
+    public PodIdentity? Pod { get; }
+
     public Guid PortUuid { get; }
 
     public MirrorSelection Selection { get; }
@@ -47,6 +56,11 @@ internal sealed class AttachmentRecord
 
     /// <summary>Whether this producer makes the mirror select all traffic (selection all, or vlan: all traffic of those VLANs).</summary>
     public bool SelectsAllTraffic => (Selection & (MirrorSelection.All | MirrorSelection.Vlan)) != 0;
+
+    /// <summary>The record without the pod's identity: what the attachment contributes, for CHECK to compare.</summary>
+    public string FormatMembership() => Pod is null ? Format() : WithoutPod().Format();
+
+    private AttachmentRecord WithoutPod() => new(Role, Network, PortName, PortUuid, Selection, Vlans, Output, OutputVlan);
 
     public string Format()
     {
@@ -81,6 +95,15 @@ internal sealed class AttachmentRecord
             }
         }
 
+        if (Pod is { } pod)
+        {
+            text.Append(";pod=").Append(pod.Namespace).Append('/').Append(pod.Name);
+            if (pod.Uid is { } uid)
+            {
+                text.Append(";puid=").Append(uid);
+            }
+        }
+
         return text.Append(";port=").Append(PortName).ToString();
     }
 
@@ -107,6 +130,8 @@ internal sealed class AttachmentRecord
         var vlans = new List<int>();
         var output = MirrorOutputKind.None;
         int? outputVlan = null;
+        string? pod = null;
+        string? podUid = null;
         foreach (var field in value[3..portAt].Split(';'))
         {
             var eq = field.IndexOf('=', StringComparison.Ordinal);
@@ -161,12 +186,18 @@ internal sealed class AttachmentRecord
 
                     outputVlan = ov;
                     break;
+                case "pod":
+                    pod = v;
+                    break;
+                case "puid":
+                    podUid = v;
+                    break;
             }
         }
 
         return role is null || uuid == Guid.Empty
             ? null
-            : new AttachmentRecord(role.Value, network, portName, uuid, selection, vlans, output, outputVlan);
+            : new AttachmentRecord(role.Value, network, portName, uuid, selection, vlans, output, outputVlan, PodIdentity.TryParse(pod, podUid));
     }
 
     private static readonly (MirrorSelection Flag, string Word)[] SelectionWords =

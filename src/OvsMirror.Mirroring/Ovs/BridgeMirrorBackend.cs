@@ -1,5 +1,4 @@
 using OvsMirror.Cni;
-using OvsMirror.Mirroring.Config;
 using OvsMirror.Ovsdb;
 
 namespace OvsMirror.Mirroring.Ovs;
@@ -8,58 +7,66 @@ namespace OvsMirror.Mirroring.Ovs;
 /// Mirrors on an Open_vSwitch bridge: runs the planners' guarded transactions on one connection,
 /// re-reading and re-planning when a guard reports that the state moved, until <paramref name="deadline"/>
 /// (a <see cref="System.Diagnostics.Stopwatch"/> timestamp). When <paramref name="revalidator"/> is enabled,
-/// every change also bumps next_cfg (<see cref="ConfigSequence"/>) so <see cref="RevalidateFlows"/> can wait
+/// every change also bumps next_cfg (<see cref="ConfigSequence"/>) so <see cref="ApplyToFlows"/> can wait
 /// for ovs-vswitchd to apply it before purging flows.
 /// </summary>
 /// <param name="log">stderr, for warnings about best-effort steps after a commit; null discards them.</param>
-internal sealed class BridgeMirrorBackend(OvsdbConnection connection, string bridge, long deadline, FlowRevalidator revalidator,
+internal sealed class BridgeMirrorBackend(OvsdbConnection connection, PluginConfig config, long deadline, FlowRevalidator revalidator,
     TextWriter? log = null)
+    : IMirrorBackend
 {
+    private const string Database = "OVSDB";
+
     private readonly bool _trackApplied = revalidator.Enabled;
 
-    private static readonly IReadOnlyDictionary<int, CniException> NoTerminalGuards = new Dictionary<int, CniException>();
+    private readonly string _bridge = config.Bridge;
 
     /// <summary>The highest next_cfg a committed change of this backend set; null when none (or not tracked).</summary>
     public long? AppliedSequence { get; private set; }
 
     /// <summary>Attaches the port to every requested mirror in one transaction. Returns the attempts it took.</summary>
-    public int Attach(string network, AttachmentId id, string portName, IReadOnlyList<MirrorRequest> requests)
+    public int Attach(AttachmentId id, string network, PodIdentity? pod, string target)
     {
+        var requests = config.Mirrors;
         var names = requests.Select(r => r.Name).ToArray();
         string?[]? remotes = requests.Any(r => r.Remote is not null) ? [.. requests.Select(r => r.Remote?.Canonical())] : null;
-        return OptimisticRetry.Run($"attach {id} to bridge {bridge}", () =>
+        return OptimisticRetry.Run($"attach {id} to bridge {_bridge}", () =>
         {
-            var snapshot = OvsStateReader.ReadForAttach(connection, bridge, portName, names, remotes);
-            var plan = AttachPlanner.Plan(snapshot, bridge, network, id, requests);
+            var snapshot = OvsStateReader.ReadForAttach(connection, _bridge, target, names, remotes);
+            var plan = AttachPlanner.Plan(snapshot, _bridge, network, id, requests, pod);
             return Commit(plan.Transaction, plan.TerminalGuards) is not null;
         }, deadline);
     }
 
-    /// <summary>
-    /// Undoes the attachments <paramref name="which"/> selects, then removes the owned mirrors that were
-    /// left empty. Idempotent: nothing recorded (or no bridge) is success. Returns whether OVSDB changed.
-    /// </summary>
-    /// <param name="which">Which attachments leave.</param>
-    /// <param name="candidate">Optional pre-filter by id, so records it rejects are never parsed (DEL names one).</param>
-    public bool Detach(Func<AttachmentId, AttachmentRecord, bool> which, Func<AttachmentId, bool>? candidate = null)
+    /// <inheritdoc />
+    public DetachOutcome Detach(AttachmentSelector selector, bool dryRun = false)
     {
-        var changed = false;
-        IReadOnlyList<MirrorSnapshot> emptied = [];
-        OptimisticRetry.Run($"detach from bridge {bridge}", () =>
+        ArgumentNullException.ThrowIfNull(selector);
+        if (dryRun)
         {
-            var plan = DetachPlanner.Plan(OvsStateReader.ReadBridgeMirrors(connection, bridge), bridge, which, candidate);
+            return new DetachOutcome(false, Select(Read(), selector));
+        }
+
+        var changed = false;
+        IReadOnlyList<DetachedAttachment> detached = [];
+        IReadOnlyList<MirrorSnapshot> emptied = [];
+        OptimisticRetry.Run($"detach from bridge {_bridge}", () =>
+        {
+            var snapshot = OvsStateReader.ReadBridgeMirrors(connection, _bridge);
+            var plan = DetachPlanner.Plan(snapshot, _bridge, selector.Matches, selector.Candidate);
             if (plan.IsEmpty)
             {
                 return true;
             }
 
-            var result = Commit(plan.Transaction, NoTerminalGuards);
+            var result = Commit(plan.Transaction);
             if (result is null)
             {
                 return false;
             }
 
             changed = true;
+            detached = Select(snapshot, selector);
             emptied = [.. plan.EmptiedMirrors(result)];
             return true;
         }, deadline);
@@ -68,7 +75,7 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, string bri
         {
             try
             {
-                RemoveIfEmpty(mirror);
+                RemoveIfEmpty(ToEmptyMirror(mirror));
             }
             catch (Exception e) when (e is OvsdbTimeoutException or OvsdbConnectionException or CniException)
             {
@@ -78,22 +85,61 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, string bri
             }
         }
 
-        return changed;
+        return new DetachOutcome(changed, detached);
     }
+
+    /// <inheritdoc />
+    public IReadOnlyList<EmptyMirror> FindEmptyOwnedMirrors() =>
+    [
+        .. Read().Mirrors
+            .Where(m => m.Owned && m.Records is { Count: 0 } && m.ExternalIds?.Count == m.EmptyExternalIds.Count)
+            .Select(ToEmptyMirror),
+    ];
 
     /// <summary>
     /// Removes an owned mirror (and its tunnel port, for a remote mirror) if it still has no attachment; false when
     /// someone joined or it is already gone.
     /// </summary>
-    public bool RemoveIfEmpty(MirrorSnapshot mirror) => Commit(
-        CleanupPlanner.Plan(bridge, mirror.Uuid, mirror.EmptyExternalIds, mirror.Remote is null ? null : mirror.OutputPort), NoTerminalGuards) is not null;
+    public bool RemoveIfEmpty(EmptyMirror mirror)
+    {
+        ArgumentNullException.ThrowIfNull(mirror);
+        return Commit(CleanupPlanner.Plan(_bridge, mirror.Uuid, mirror.EmptyExternalIds, mirror.TunnelPort)) is not null;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Diff(AttachmentId id, string network, string target)
+    {
+        var snapshot = Read(withPortSets: true);
+        var port = config.Mirrors.Count == 0 ? null : ReadPort(target);
+        return AttachmentDiff.Find(snapshot, _bridge, port, target, network, id, config.Mirrors);
+    }
+
+    /// <inheritdoc />
+    public void Probe()
+    {
+        if (ReadBridge() is null)
+        {
+            throw new CniException(CniErrorCode.PluginNotAvailable, $"bridge {_bridge} does not exist in OVSDB at {config.Endpoint}");
+        }
+    }
+
+    /// <inheritdoc />
+    public MirrorInventory Inventory() => BridgeInventoryReader.Read(connection, _bridge);
+
+    /// <inheritdoc />
+    public bool RemoveRecord(UnparseableRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return Commit(new Transaction(VswitchSchema.Database).Add(new MutateOperation(VswitchSchema.Mirror, Where.Uuid(record.MirrorUuid),
+            [Mutation.Delete(VswitchSchema.ExternalIds, OvsdbMap.OfStrings([KeyValuePair.Create(record.Key, record.Value)]))]))) is not null;
+    }
 
     /// <summary>Makes the changes committed so far apply to established flows (see <see cref="FlowRevalidator"/>).</summary>
-    public void RevalidateFlows() => revalidator.Revalidate(connection, AppliedSequence, deadline);
+    public void ApplyToFlows() => revalidator.Revalidate(connection, AppliedSequence, deadline);
 
-    public BridgeSnapshot? ReadBridge() => OvsStateReader.ReadBridge(connection, bridge);
+    public BridgeSnapshot? ReadBridge() => OvsStateReader.ReadBridge(connection, _bridge);
 
-    public BridgeMirrorsSnapshot Read(bool withPortSets = false) => OvsStateReader.ReadBridgeMirrors(connection, bridge, withPortSets);
+    public BridgeMirrorsSnapshot Read(bool withPortSets = false) => OvsStateReader.ReadBridgeMirrors(connection, _bridge, withPortSets);
 
     public PortSnapshot? ReadPort(string portName)
     {
@@ -103,15 +149,37 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, string bri
         return result[0].Rows is [var row] ? PortSnapshot.FromRow(row, portName) : null;
     }
 
+    private static EmptyMirror ToEmptyMirror(MirrorSnapshot mirror) =>
+        new(mirror.Name, mirror.Uuid, mirror.EmptyExternalIds, mirror.Remote is null ? null : mirror.OutputPort);
+
+    /// <summary>The attachments the selector picks, as read (what a detach removes, or a dry run reports).</summary>
+    private static List<DetachedAttachment> Select(BridgeMirrorsSnapshot snapshot, AttachmentSelector selector)
+    {
+        var picked = new List<DetachedAttachment>();
+        foreach (var mirror in snapshot.Mirrors)
+        {
+            foreach (var (id, value) in mirror.RecordValues ?? new Dictionary<AttachmentId, string>())
+            {
+                if ((selector.Candidate is null || selector.Candidate(id)) && AttachmentRecord.TryParse(value) is { } record
+                    && selector.Matches(id, record))
+                {
+                    picked.Add(new DetachedAttachment(mirror.Name, id, record));
+                }
+            }
+        }
+
+        return picked;
+    }
+
     /// <summary>
     /// Runs a planned change (plus the next_cfg bump when tracked). Returns the result when it committed;
     /// null when a guard failed because the state moved (retry); a terminal guard's failure is thrown.
     /// </summary>
-    private TransactionResult? Commit(Transaction transaction, IReadOnlyDictionary<int, CniException> terminalGuards)
+    private TransactionResult? Commit(Transaction transaction, IReadOnlyDictionary<int, CniException>? terminalGuards = null)
     {
         var bumpRead = _trackApplied ? ConfigSequence.AppendBump(transaction) : -1;
         var result = connection.Transact(transaction);
-        if (!Committed(result, terminalGuards))
+        if (!GuardedCommit.Committed(result, Database, terminalGuards))
         {
             return null;
         }
@@ -122,21 +190,5 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, string bri
         }
 
         return result;
-    }
-
-    /// <summary>True when committed; false when a guard failed because the state moved; a terminal guard throws.</summary>
-    private static bool Committed(TransactionResult result, IReadOnlyDictionary<int, CniException> terminalGuards)
-    {
-        if (result.FirstFailure is not { } failure)
-        {
-            return true;
-        }
-
-        if (failure.IsWaitTimeout)
-        {
-            return terminalGuards.TryGetValue(failure.OperationIndex, out var terminal) ? throw terminal : false;
-        }
-
-        throw new CniException(CniErrorCode.IoFailure, $"OVSDB refused the change: {failure.Message}");
     }
 }

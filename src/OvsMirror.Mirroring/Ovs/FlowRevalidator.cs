@@ -36,7 +36,7 @@ internal sealed class FlowRevalidator(PluginConfig config, TextWriter log)
             return;
         }
 
-        var ctl = FindControlSocket();
+        var ctl = VswitchdControlSocket.Find(config.VswitchdCtl, config.Endpoint);
         if (ctl is null)
         {
             log.WriteLine(
@@ -102,44 +102,5 @@ internal sealed class FlowRevalidator(PluginConfig config, TextWriter log)
         {
             log.WriteLine($"ovs-mirror: warning: revalidator/purge on {ctl} failed ({e.Message}); established flows keep their old mirroring until they expire");
         }
-    }
-
-    /// <summary>
-    /// The "vswitchdCtl" setting, else ovs-vswitchd's default in the OVSDB socket's run directory:
-    /// ovs-vswitchd.PID.ctl (PID from ovs-vswitchd.pid), or ovs-vswitchd.ctl when started with --unixctl.
-    /// </summary>
-    private string? FindControlSocket()
-    {
-        if (config.VswitchdCtl is { } explicitPath)
-        {
-            return explicitPath;
-        }
-
-        if (config.Endpoint.Kind != OvsdbEndpointKind.Unix || Path.GetDirectoryName(config.Endpoint.Path) is not { } runDir)
-        {
-            return null;
-        }
-
-        try
-        {
-            var pid = File.ReadAllText(Path.Combine(runDir, "ovs-vswitchd.pid")).Trim();
-            if (int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out _))
-            {
-                var byPid = Path.Combine(runDir, $"ovs-vswitchd.{pid}.ctl");
-                if (File.Exists(byPid))
-                {
-                    return byPid;
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-
-        var plain = Path.Combine(runDir, "ovs-vswitchd.ctl");
-        return File.Exists(plain) ? plain : null;
     }
 }

@@ -9,7 +9,7 @@ namespace OvsMirror.Mirroring.Ovs;
 /// </summary>
 internal static class RecordResolver
 {
-    public static AttachmentRecord Resolve(MirrorRequest request, string network, PortSnapshot port)
+    public static AttachmentRecord Resolve(MirrorRequest request, string network, PortSnapshot port, PodIdentity? pod = null)
     {
         if (request.Role == MirrorRole.Producer)
         {
@@ -25,7 +25,7 @@ internal static class RecordResolver
             }
 
             return new AttachmentRecord(MirrorRole.Producer, network, port.Name, port.Uuid, request.Selection, vlans,
-                MirrorOutputKind.None, null);
+                MirrorOutputKind.None, null, pod);
         }
 
         int? outputVlan = null;
@@ -41,6 +41,6 @@ internal static class RecordResolver
         }
 
         return new AttachmentRecord(MirrorRole.Consumer, network, port.Name, port.Uuid, MirrorSelection.None, [],
-            request.OutputKind, outputVlan);
+            request.OutputKind, outputVlan, pod);
     }
 }

@@ -26,6 +26,12 @@ public sealed class ClusterEnvironment
 
     public string LogDirectory => this["OVS_MIRROR_K8S_LOGS"];
 
+    /// <summary>containerd's CNI bin dir (a temp dir, not /opt/cni/bin): where the DaemonSet installs ovs-mirror.</summary>
+    public string CniBinDirectory => this["OVS_MIRROR_K8S_CNI_BIN"];
+
+    /// <summary>The hack/image.sh output that <c>hack/k8s/up</c> installed through the DaemonSet (hack/k8s/deploy).</summary>
+    public string ImageDirectory => this["OVS_MIRROR_K8S_IMAGE_DIR"];
+
     public string this[string key] =>
         values.TryGetValue(key, out var v) ? v : throw new InvalidOperationException($"hack/k8s/env did not print {key}");
 

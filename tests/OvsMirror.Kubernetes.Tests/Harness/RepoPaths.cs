@@ -17,6 +17,12 @@ internal static class RepoPaths
 
     public static string KubernetesScript(string name) => Path.Combine(Root, "hack", "k8s", name);
 
+    /// <summary>The second build's image (hack/build.sh --upgrade-peer, which hack/test.sh runs): the rolling update's target.</summary>
+    public static string UpgradePeerImageDirectory => Path.Combine(Root, "artifacts", "upgrade-peer", "image");
+
+    /// <summary>The second build itself (hack/build.sh --upgrade-peer).</summary>
+    public static string UpgradePeerBinary => Path.Combine(Root, "artifacts", "upgrade-peer", "ovs-mirror");
+
     public static string PeersDirectory
     {
         get

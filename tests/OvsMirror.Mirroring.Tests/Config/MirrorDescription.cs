@@ -1,5 +1,6 @@
 using System.Globalization;
 using OvsMirror.Mirroring.Config;
+using OvsMirror.Mirroring.Ovs;
 
 namespace OvsMirror.Mirroring.Tests.Config;
 

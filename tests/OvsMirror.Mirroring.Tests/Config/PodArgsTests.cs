@@ -1,5 +1,6 @@
 using OvsMirror.Cni;
 using OvsMirror.Mirroring.Config;
+using OvsMirror.Mirroring.Ovs;
 
 namespace OvsMirror.Mirroring.Tests.Config;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using OvsMirror.Cni;
 using OvsMirror.Mirroring.Config;
+using OvsMirror.Mirroring.Ovs;
 
 namespace OvsMirror.Mirroring.Tests.Config;
 

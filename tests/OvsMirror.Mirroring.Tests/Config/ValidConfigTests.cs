@@ -1,4 +1,5 @@
 using OvsMirror.Mirroring.Config;
+using OvsMirror.Mirroring.Ovs;
 
 namespace OvsMirror.Mirroring.Tests.Config;
 

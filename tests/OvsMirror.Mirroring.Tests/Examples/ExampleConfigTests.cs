@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using OvsMirror.Cni;
 using OvsMirror.Mirroring.Config;
+using OvsMirror.Mirroring.Ovs;
 using OvsMirror.Mirroring.Ovn;
 using OvsMirror.Mirroring.Tests.Config;
 
@@ -42,7 +43,7 @@ public sealed class ExampleConfigTests
             var raw = ovn.DeepClone().AsObject();
             raw["cniVersion"] = conflist["cniVersion"]!.DeepClone();
             raw["name"] = conflist["name"]!.DeepClone();
-            OvnConfigParser.SelectsOvn(raw).Should().BeTrue();
+            MirrorBackends.Select(new OvsMirror.Cni.NetworkConfig { CniVersion = "0.3.1", Name = "attachnet", Type = "ovs-mirror", Raw = raw }).Name.Should().Be("ovn");
             MirrorDescription.Of(OvnConfigParser.Parse(raw, null).Mirrors).Should().Be(Readme[file].Mirrors);
             return;
         }

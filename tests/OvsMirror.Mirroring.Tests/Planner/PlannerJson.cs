@@ -9,7 +9,10 @@ namespace OvsMirror.Mirroring.Tests.Planner;
 internal static class PlannerJson
 {
     /// <summary>The operations of <c>transaction.WriteParams</c> ([db, op*]), after checking the database name.</summary>
-    public static JsonArray Ops(Transaction transaction)
+    public static JsonArray Ops(Transaction transaction) => Ops(transaction, "Open_vSwitch");
+
+    /// <summary>The operations of a transaction on <paramref name="database"/> (OVN_Northbound, say).</summary>
+    public static JsonArray Ops(Transaction transaction, string database)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -18,7 +21,7 @@ internal static class PlannerJson
         }
 
         var parameters = JsonNode.Parse(buffer.WrittenSpan)!.AsArray();
-        parameters[0]!.GetValue<string>().Should().Be("Open_vSwitch");
+        parameters[0]!.GetValue<string>().Should().Be(database);
         return [.. parameters.Skip(1).Select(op => op!.DeepClone())];
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using OvsMirror.Mirroring.Config;
+using OvsMirror.Mirroring.Ovs;
 using OvsMirror.Testing;
 
 namespace OvsMirror.Mirroring.Tests.Plugin;

@@ -37,6 +37,21 @@ public sealed class PublishedBinaryTests
     }
 
     [Fact]
+    public async Task OperatorCommands_AreOvsMirrorctls_TheNativeBinaryValidatesAnExampleNad()
+    {
+        var nad = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(PublishedBinary.Directory))!, "cni-conf-examples", "nad-tc1.yaml");
+
+        var ctl = await PublishedBinary.RunAsync("ovs-mirrorctl", new Dictionary<string, string>(), "", "validate", nad);
+        var plugin = await PublishedBinary.RunAsync("ovs-mirror", new Dictionary<string, string>(), "", "validate", nad);
+        var help = await PublishedBinary.RunAsync("ovs-mirror", new Dictionary<string, string>(), "", "--help");
+
+        ctl.ExitCode.Should().Be(0, ctl.StandardError);
+        ctl.StandardOutput.Should().Contain("NAD emu-cni/ovs-vlan100-prod-mir1-prod-mir2 plugins[1]").And.Contain("mirror-2 (producer)");
+        plugin.ExitCode.Should().NotBe(0, "the plugin binary carries no operator commands");
+        help.StandardOutput.Should().Contain("ovs-mirrorctl").And.Contain("install").And.Contain("pause");
+    }
+
+    [Fact]
     public async Task Error_IsCniJsonOnStdout_WithExitCode1_AndTheLogOnStderr()
     {
         var run = await PublishedBinary.RunAsync("ovs-mirror", CniEnv("ADD"), "{not json, \"password\":\"hunter2\"");
