@@ -15,7 +15,8 @@
 #   image.env                  TAG, REF (localhost/ovs-mirror:<tag>), ARCHIVE, MANIFEST_DIGEST, CONFIG_DIGEST, SIZE
 #   ovs-mirror.yaml            deploy/ovs-mirror.yaml with this image's tag: `kubectl apply -f` it
 #
-# Contents (one layer): /usr/bin/ovs-mirror, the ovs-mirror-producer / ovs-mirror-consumer symlinks, and the
+# Contents (one layer): /usr/bin/ovs-mirror, the ovs-mirror-producer / ovs-mirror-consumer symlinks, the operator
+# CLI /usr/bin/ovs-mirrorctl, and the
 # glibc the binary is linked against, taken from the same Debian 11 sysroot (hack/sysroot.sh): ld-linux, libc,
 # libm, libdl, librt, libpthread. No shell, no package manager: the binary is its own installer (`install`) and
 # its own idle main process (`pause`). Not `FROM scratch` alone: the binary is dynamically linked, so it needs a
@@ -32,7 +33,8 @@ log() { echo "image.sh: $*" >&2; }
 die() { echo "image.sh: ERROR: $*" >&2; exit 1; }
 
 BIN=${OVS_MIRROR_IMAGE_BIN:-$ROOT/artifacts/bin/ovs-mirror}
-[ -x "$BIN" ] || die "$BIN missing: run hack/build.sh"
+CTL=$ROOT/artifacts/bin/ovs-mirrorctl
+[ -x "$BIN" ] && [ -x "$CTL" ] || die "$BIN or $CTL missing: run hack/build.sh"
 SYSROOT=$("$ROOT/hack/sysroot.sh")
 export LC_ALL=C TZ=UTC
 
@@ -58,6 +60,7 @@ ln -s usr/lib "$R/lib"                              # merged /usr, as in Debian 
 ln -s usr/lib64 "$R/lib64"
 mkdir -p "$R/usr/lib64"
 cp "$BIN" "$R/usr/bin/ovs-mirror"
+cp "$CTL" "$R/usr/bin/ovs-mirrorctl"    # the operator CLI, for kubectl exec/debug
 ln -s ovs-mirror "$R/usr/bin/ovs-mirror-producer"
 ln -s ovs-mirror "$R/usr/bin/ovs-mirror-consumer"
 for so in ld-linux-x86-64.so.2 libc.so.6 libm.so.6 libdl.so.2 librt.so.1 libpthread.so.0; do

@@ -14,7 +14,9 @@ if (Environment.GetEnvironmentVariable("CNI_COMMAND") is not null)
     return CniEntryPoint.Run(Environment.GetEnvironmentVariable, stdin, stdout, Console.Error, programName, timeline);
 }
 
-return OperatorCli.Run(args, Console.Out, Console.Error, Environment.ProcessPath, WaitForTermination);
+// By hand: only version/install/uninstall/pause, without System.CommandLine (its code would be in every CNI call's
+// image, issue 14); the operator commands are ovs-mirrorctl's.
+return PluginCommands.Run(args, Console.Out, Console.Error, Environment.ProcessPath, WaitForTermination);
 
 // `pause` as PID 1 of a container: the kernel ignores signals PID 1 has no handler for, so handle them.
 static void WaitForTermination()

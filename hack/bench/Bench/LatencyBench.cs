@@ -14,6 +14,8 @@ internal sealed class LatencyBench(Tools tools, Plugin plugin, Random rng)
     public const string Hello = "hello (bare NativeAOT)";
     public const string VsctlAdd = "ovs-vsctl --no-wait: add to select_src_port";
     public const string VsctlRemove = "ovs-vsctl --no-wait: remove from select_src_port";
+    public const string OvsCniAdd = "ovs-cni ovs-mirror-producer ADD";
+    public const string OvsCniDel = "ovs-cni ovs-mirror-producer DEL";
     public const string Timed = " [timed]";
     public const string Purge = " +purge";
 
@@ -35,7 +37,7 @@ internal sealed class LatencyBench(Tools tools, Plugin plugin, Random rng)
 
         // mirrors: A (no revalidation), B (+purge); C and D are their timed twins. Each has a resident
         // producer, so the measured calls join and leave an existing mirror; ports are internal (tap) ports.
-        string[] ports = ["rA", "rB", "rC", "rD", "pA", "cA", "pB", "cB", "pC", "cC", "pD", "cD", "v1"];
+        string[] ports = ["rA", "rB", "rC", "rD", "pA", "cA", "pB", "cB", "pC", "cC", "pD", "cD", "v1", "rO", "pO"];
         var args = new List<string>();
         foreach (var p in ports)
         {
@@ -71,8 +73,33 @@ internal sealed class LatencyBench(Tools tools, Plugin plugin, Random rng)
             groups.Add(PluginGroup(sandbox, $"c{purged}", $"m{purged}", consumer: true, ctl, check: false, timed, "consumer", Purge + suffix));
         }
 
+        // the peer: ovs-cni's producer on its own mirror mO (resident rO), the same membership change as ours
+        var ovsCniResident = tools.OvsCni is null ? null : Plugin.OvsCniConfig(sandbox, "br1", "rO", "mO");
+        if (ovsCniResident is not null)
+        {
+            Proc.RunChecked(plugin.OvsCniCall("ADD", "resident-O", ovsCniResident));
+            var measured = Plugin.OvsCniConfig(sandbox, "br1", "pO", "mO");
+            groups.Add(
+            [
+                new Step(OvsCniAdd, () => Proc.Run(plugin.OvsCniCall("ADD", "bench-pO", measured))),
+                new Step(OvsCniDel, () => Proc.Run(plugin.OvsCniCall("DEL", "bench-pO", measured))),
+            ]);
+        }
+
         Log.Info($"latency: {runs} interleaved iterations of {groups.Sum(g => g.Count)} calls (+{warmup} warm-up)");
-        Schedule.Run("latency", groups, warmup, runs, Samples, rng);
+        try
+        {
+            Schedule.Run("latency", groups, warmup, runs, Samples, rng);
+        }
+        finally
+        {
+            // ovs-cni keeps a cache file per attachment in /var/lib/cni/ovs-cni/cache: its DEL removes it
+            if (ovsCniResident is not null)
+            {
+                Proc.Run(plugin.OvsCniCall("DEL", "bench-pO", Plugin.OvsCniConfig(sandbox, "br1", "pO", "mO")));
+                Proc.Run(plugin.OvsCniCall("DEL", "resident-O", ovsCniResident));
+            }
+        }
 
         if (memoryProbes > 0)
         {

@@ -50,7 +50,8 @@ static int Run(Options options, string repo, string underTest, string binarySha)
         OvsVsctl: Tools.Which("ovs-vsctl"),
         OvsAppctl: Tools.Which("ovs-appctl"),
         SandboxScript: Path.Combine(repo, "hack", "bench", "sandbox.sh"),
-        RssProbe: Path.Combine(repo, "hack", "bench", "rss-probe.pl"));
+        RssProbe: Path.Combine(repo, "hack", "bench", "rss-probe.pl"),
+        OvsCni: options.OvsCni);
     foreach (var f in new[] { tools.Hello, tools.SandboxScript, tools.RssProbe })
     {
         if (!File.Exists(f))
@@ -74,6 +75,14 @@ static int Run(Options options, string repo, string underTest, string binarySha)
     results.Sizes.Add(("ovs-mirror", Rel(repo, options.OvsMirror), new FileInfo(tools.OvsMirror).Length));
     results.Sizes.Add(("bare NativeAOT hello", Rel(repo, tools.Hello), new FileInfo(tools.Hello).Length));
     results.Sizes.Add(("ovs-vsctl (dynamically linked: + libopenvswitch)", tools.OvsVsctl, new FileInfo(tools.OvsVsctl).Length));
+    if (tools.OvsCni is not null)
+    {
+        results.Sizes.Add(("ovs-cni ovs-mirror-producer (static Go)", Rel(repo, tools.OvsCni), new FileInfo(tools.OvsCni).Length));
+    }
+    else
+    {
+        Log.Info("the ovs-cni contender is skipped: " + options.OvsCniSkipped);
+    }
 
     var rng = new Random(options.Seed);
     var plugin = new Plugin(tools);
@@ -145,7 +154,7 @@ namespace OvsMirror.Bench
     internal sealed class Options
     {
         public const string Usage = """
-            usage: Bench --repo DIR --ovs-mirror PATH --hello PATH [--out DIR] [--smoke] [--runs N] [--sweep-runs N]
+            usage: Bench --repo DIR --ovs-mirror PATH --hello PATH [--ovs-cni PATH | --ovs-cni-skipped WHY] [--out DIR] [--smoke] [--runs N] [--sweep-runs N]
                          [--storm-pods N] [--storm-rounds N] [--memory-probes N] [--warmup N] [--seed N]
                          [--only latency,sweep,storm]
             """;
@@ -157,6 +166,11 @@ namespace OvsMirror.Bench
         public string Hello { get; private set; } = "";
 
         public string Out { get; private set; } = "";
+
+        /// <summary>ovs-cni's ovs-mirror-producer (hack/bench/ovs-cni.sh), or null: then <see cref="OvsCniSkipped"/> says why.</summary>
+        public string? OvsCni { get; private set; }
+
+        public string OvsCniSkipped { get; private set; } = "no --ovs-cni given";
 
         public bool Smoke { get; private set; }
 
@@ -195,7 +209,8 @@ namespace OvsMirror.Bench
                         o.Smoke = true;
                         break;
                     case "--repo" or "--ovs-mirror" or "--hello" or "--out" or "--runs" or "--sweep-runs" or "--storm-pods"
-                        or "--storm-rounds" or "--memory-probes" or "--warmup" or "--seed" or "--only" or "--as-given":
+                        or "--storm-rounds" or "--memory-probes" or "--warmup" or "--seed" or "--only" or "--as-given"
+                        or "--ovs-cni" or "--ovs-cni-skipped":
                         if (i + 1 >= args.Length)
                         {
                             throw new BenchException($"{args[i]} needs a value");
@@ -224,6 +239,8 @@ namespace OvsMirror.Bench
             o.Repo = Path.GetFullPath(Get("--repo"));
             o.OvsMirror = Path.GetFullPath(Get("--ovs-mirror"));
             o.Hello = Path.GetFullPath(Get("--hello"));
+            o.OvsCni = values.TryGetValue("--ovs-cni", out var ovsCni) && ovsCni.Length > 0 ? Path.GetFullPath(ovsCni) : null;
+            o.OvsCniSkipped = values.GetValueOrDefault("--ovs-cni-skipped") ?? o.OvsCniSkipped;
             o.Out = Path.GetFullPath(values.GetValueOrDefault("--out") ?? Path.Combine(o.Repo, "artifacts", "bench", o.Smoke ? "smoke" : ""));
             o.Runs = Int("--runs", o.Smoke ? 5 : 200, 1);
             o.SweepRuns = Int("--sweep-runs", o.Smoke ? 5 : o.Runs, 1);

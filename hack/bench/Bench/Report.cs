@@ -64,6 +64,7 @@ internal static class Report
         md.AppendLine(Inv, $"| {m.Cpus} | {m.CpuModel} | {m.Kernel} | {m.Os} | {m.Memory} | {m.LoadAverage} | {r.LoadAtEnd} | {m.Ovs} | {m.DotNet} |");
         md.AppendLine();
 
+        Issue14Targets(md, r);
         Targets(md, r);
         if (r.Latency is { } lat)
         {
@@ -80,6 +81,70 @@ internal static class Report
         Memory(md, r);
         Method(md);
         return md.ToString();
+    }
+
+    /// <summary>The median of per-iteration sums of two contenders that run once per iteration (ADD then DEL of one group).</summary>
+    public static Stats Pair(Samples samples, string first, string second) =>
+        new(samples.Of(first).Zip(samples.Of(second), (a, b) => a.WallMs + b.WallMs));
+
+    private static void Issue14Targets(StringBuilder md, Results r)
+    {
+        md.AppendLine("## Targets of issue 14 (start-up and flat DEL)").AppendLine();
+        md.AppendLine("| target | measured | |");
+        md.AppendLine("|---|---|---|");
+        if (r.Latency is { } lat)
+        {
+            var s = lat.Samples;
+            var add = s.StatsOf("producer ADD").P50;
+            var hello = s.StatsOf(LatencyBench.Hello).P50;
+            var pair = Pair(s, "producer ADD", "producer DEL").P50;
+            var vsctl = Pair(s, LatencyBench.VsctlAdd, LatencyBench.VsctlRemove).P50;
+            Row(md, "ADD p50 ≤ 1.3× the bare NativeAOT hello", $"{Ms(add)} ms = {add / hello:0.00}× hello ({Ms(hello)} ms)", add <= 1.3 * hello);
+            Row(md, "ADD+DEL pair p50 ≤ 0.5× the ovs-vsctl add+remove pair", $"{Ms(pair)} ms = {pair / vsctl:0.00}× ovs-vsctl ({Ms(vsctl)} ms)", pair <= 0.5 * vsctl);
+            if (s.Of(LatencyBench.OvsCniAdd).Count > 0)
+            {
+                var peer = Pair(s, LatencyBench.OvsCniAdd, LatencyBench.OvsCniDel).P50;
+                Row(md, "ADD+DEL pair p50 ≤ 0.35× ovs-cni's ovs-mirror-producer pair", $"{Ms(pair)} ms = {pair / peer:0.00}× ovs-cni ({Ms(peer)} ms)", pair <= 0.35 * peer);
+            }
+            else
+            {
+                md.AppendLine(Inv, $"| ADD+DEL pair p50 ≤ 0.35× ovs-cni's pair | skipped: {r.Options.OvsCniSkipped} | — |");
+            }
+        }
+
+        if (r.Sweep is { Points.Count: > 1 } sweep)
+        {
+            var empty = sweep.Points[0].Point;
+            foreach (var (point, _) in sweep.Points.Skip(1).Where(p => p.Point.Members >= 1000))
+            {
+                foreach (var call in new[] { SweepBench.Add, SweepBench.Del })
+                {
+                    var busy = sweep.Samples.StatsOf(SweepBench.Name(point, call)).P50;
+                    var baseline = sweep.Samples.StatsOf(SweepBench.Name(empty, call)).P50;
+                    Row(md, $"{call}: {point.Label} ÷ empty ≤ 1.10", $"{Ms(busy)} / {Ms(baseline)} ms = {busy / baseline:0.00}", busy <= 1.10 * baseline);
+                }
+            }
+        }
+
+        foreach (var (storm, what) in new[] { (r.StormPlain, "no revalidation"), (r.StormPurge, "+purge") })
+        {
+            if (storm is not { Rounds.Count: > 0 } st)
+            {
+                continue;
+            }
+
+            var failures = st.Rounds.Sum(x => x.AddFailures + x.DelFailures);
+            var worst = st.Rounds.Max(x => Math.Max(x.AddWallMs, x.DelWallMs));
+            Row(md, $"storm ({what}): 0 failures, waves no slower than before (1.0–1.1 s; +purge 1.3 s)",
+                $"{failures} failed calls, slowest wave {worst / 1000:0.00} s", failures == 0 && worst <= (what == "+purge" ? 1300 : 1100));
+        }
+
+        if (r.Latency is { Memory.Count: > 0 } mem && mem.Memory.TryGetValue("producer ADD", out var probe))
+        {
+            Row(md, "max RSS of an ADD ≤ 6.6 MiB", $"{probe.MaxRssKb / 1024.0:0.0} MiB (max of {probe.N})", probe.MaxRssKb <= 6.6 * 1024);
+        }
+
+        md.AppendLine();
     }
 
     private static void Targets(StringBuilder md, Results r)
@@ -146,11 +211,33 @@ internal static class Report
         md.AppendLine("| contender | n | p50 | p90 | p99 | mean | min | max |");
         md.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var name in new[] { LatencyBench.True, LatencyBench.Hello, LatencyBench.VsctlAdd, LatencyBench.VsctlRemove }
+                     .Concat(lat.Samples.Of(LatencyBench.OvsCniAdd).Count > 0 ? [LatencyBench.OvsCniAdd, LatencyBench.OvsCniDel] : [])
                      .Concat(LatencyBench.PluginContenders.Select(c => "ovs-mirror " + c)))
         {
             var key = name.StartsWith("ovs-mirror ", StringComparison.Ordinal) ? name["ovs-mirror ".Length..] : name;
             var s = lat.Samples.StatsOf(key);
             md.AppendLine(Inv, $"| {name} | {s.N} | {Ms(s.P50)} | {Ms(s.P90)} | {Ms(s.P99)} | {Ms(s.Mean)} | {Ms(s.Min)} | {Ms(s.Max)} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("Pairs (median of the per-iteration sum of the two calls):").AppendLine();
+        md.AppendLine("| pair | n | p50 | p90 |");
+        md.AppendLine("|---|---|---|---|");
+        foreach (var (label, first, second) in new[]
+                 {
+                     ("`/bin/true` ×2", LatencyBench.True, LatencyBench.True),
+                     ("hello ×2", LatencyBench.Hello, LatencyBench.Hello),
+                     ("ovs-vsctl add + remove", LatencyBench.VsctlAdd, LatencyBench.VsctlRemove),
+                     ("ovs-cni ovs-mirror-producer ADD + DEL", LatencyBench.OvsCniAdd, LatencyBench.OvsCniDel),
+                     ("ovs-mirror producer ADD + DEL", "producer ADD", "producer DEL"),
+                     ("ovs-mirror consumer ADD + DEL", "consumer ADD", "consumer DEL"),
+                 })
+        {
+            var p = first == second ? new Stats(lat.Samples.Of(first).Select(x => 2 * x.WallMs)) : Pair(lat.Samples, first, second);
+            if (p.N > 0)
+            {
+                md.AppendLine(Inv, $"| {label} | {p.N} | {Ms(p.P50)} | {Ms(p.P90)} |");
+            }
         }
 
         md.AppendLine();
