@@ -28,12 +28,12 @@ public sealed class PublishedBinaryTests
     }
 
     [Fact]
-    public async Task Help_WithoutCniCommand_IsTheOperatorCli()
+    public async Task Help_WithoutCniCommand_ListsThePluginBinarysOwnCommands()
     {
         var run = await PublishedBinary.RunAsync("ovs-mirror", new Dictionary<string, string>(), "", "--help");
 
         run.ExitCode.Should().Be(0, run.StandardError);
-        run.StandardOutput.Should().Contain("Usage:").And.Contain("version");
+        run.StandardOutput.Should().Contain("Usage:").And.Contain("version").And.Contain("install").And.Contain("ovs-mirrorctl");
     }
 
     [Fact]
