@@ -42,12 +42,15 @@ internal sealed class NorthboundMirrorBackend(OvsdbConnection connection, OvnPlu
         NbDetachPlan? committed = null;
         OptimisticRetry.Run("detach from OVN Northbound", () =>
         {
-            var plan = NorthboundDetachPlanner.Plan(Read(), selector);
+            var (effective, absent) = AbsentTargetGuard.Narrow(connection, NorthboundSchema.Database, NorthboundSchema.LogicalSwitchPort,
+                NorthboundSchema.Name, selector);
+            var plan = NorthboundDetachPlanner.Plan(Read(), effective);
             if (plan.Transaction is null)
             {
                 return true;
             }
 
+            AbsentTargetGuard.Append(plan.Transaction, NorthboundSchema.LogicalSwitchPort, NorthboundSchema.Name, absent);
             if (!GuardedCommit.Committed(connection.Transact(plan.Transaction), Database))
             {
                 return false;

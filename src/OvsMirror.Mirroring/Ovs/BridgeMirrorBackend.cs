@@ -52,13 +52,15 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, PluginConf
         IReadOnlyList<MirrorSnapshot> emptied = [];
         OptimisticRetry.Run($"detach from bridge {_bridge}", () =>
         {
+            var (effective, absent) = AbsentTargetGuard.Narrow(connection, VswitchSchema.Database, VswitchSchema.Port, VswitchSchema.Name, selector);
             var snapshot = OvsStateReader.ReadBridgeMirrors(connection, _bridge);
-            var plan = DetachPlanner.Plan(snapshot, _bridge, selector.Matches, selector.Candidate);
+            var plan = DetachPlanner.Plan(snapshot, _bridge, effective.Matches, effective.Candidate);
             if (plan.IsEmpty)
             {
                 return true;
             }
 
+            AbsentTargetGuard.Append(plan.Transaction, VswitchSchema.Port, VswitchSchema.Name, absent);
             var result = Commit(plan.Transaction);
             if (result is null)
             {
@@ -66,7 +68,7 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, PluginConf
             }
 
             changed = true;
-            detached = Select(snapshot, selector);
+            detached = Select(snapshot, effective);
             emptied = [.. plan.EmptiedMirrors(result)];
             return true;
         }, deadline);
