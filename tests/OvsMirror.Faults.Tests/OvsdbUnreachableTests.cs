@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using OvsMirror.Testing;
 using Xunit.Abstractions;
@@ -41,7 +42,7 @@ public sealed class OvsdbUnreachableTests(ITestOutputHelper output)
         };
         var plugin = new FaultPlugin(sandbox) { Endpoint = fake is null ? sandbox.DbEndpoint : "unix:" + fake, TimeoutMs = TimeoutMs };
         var figures = new FaultFigures($"OVSDB {fault}: ADD, DEL, CHECK, STATUS, GC", TimeoutMs) { Rounds = 1 };
-        var runs = new List<(FaultRun Run, int Expected)>();
+        var runs = new List<(FaultRun Run, int Expected, TimeSpan Spent)>();
         if (fault == "ovsdb-server paused")
         {
             sandbox.Pause();
@@ -49,11 +50,11 @@ public sealed class OvsdbUnreachableTests(ITestOutputHelper output)
 
         try
         {
-            runs.Add((plugin.Add("br1", "p1", FaultPlugin.Producer("m1", "src_port"), "c1"), 11));
-            runs.Add((plugin.Del("br1", "c0"), 11));
-            runs.Add((plugin.Check("br1", "p0", FaultPlugin.Producer("m1", "src_port"), "c0"), 11));
-            runs.Add((plugin.Status("br1"), 50));
-            runs.Add((plugin.Gc("br1", []), 11));
+            runs.Add(Timed(mark => plugin.Add("br1", "p1", FaultPlugin.Producer("m1", "src_port"), "c1", mark), 11));
+            runs.Add(Timed(mark => plugin.Del("br1", "c0", mark), 11));
+            runs.Add(Timed(_ => plugin.Check("br1", "p0", FaultPlugin.Producer("m1", "src_port"), "c0"), 11));
+            runs.Add(Timed(_ => plugin.Status("br1"), 50));
+            runs.Add(Timed(_ => plugin.Gc("br1", []), 11));
         }
         finally
         {
@@ -65,7 +66,7 @@ public sealed class OvsdbUnreachableTests(ITestOutputHelper output)
 
         figures.CountAll(runs.Select(r => r.Run));
         var problems = new List<string>();
-        foreach (var (run, expected) in runs)
+        foreach (var (run, expected, spent) in runs)
         {
             if (run.Violation(expected) is { } violation)
             {
@@ -76,9 +77,9 @@ public sealed class OvsdbUnreachableTests(ITestOutputHelper output)
                 problems.Add($"{run.Command} succeeded against an OVSDB that does not answer");
             }
 
-            if (run.Elapsed > TimeSpan.FromMilliseconds(TimeoutMs) + Slack)
+            if (spent > TimeSpan.FromMilliseconds(TimeoutMs) + Slack)
             {
-                problems.Add(string.Create(CultureInfo.InvariantCulture, $"{run.Command} took {run.Elapsed.TotalMilliseconds:0} ms, budget {TimeoutMs} ms"));
+                problems.Add(string.Create(CultureInfo.InvariantCulture, $"{run.Command} took {spent.TotalMilliseconds:0} ms, budget {TimeoutMs} ms"));
             }
         }
 
@@ -96,11 +97,24 @@ public sealed class OvsdbUnreachableTests(ITestOutputHelper output)
         }
 
         figures.Report(output);
-        foreach (var (run, _) in runs)
+        foreach (var (run, _, _) in runs)
         {
             output.WriteLine(run.ToString());
         }
 
         problems.Should().BeEmpty();
+    }
+
+    /// <summary>
+    /// One call, and the time it spent from the plugin's "config" mark, where timeoutMs starts, to its return; the whole
+    /// call for commands without that mark. The test runs the plugin in-process, so what comes before the mark includes
+    /// the JIT of its first paths on a loaded machine (the shipped binary is NativeAOT and has none).
+    /// </summary>
+    private static (FaultRun Run, int Expected, TimeSpan Spent) Timed(Func<Action<string>, FaultRun> call, int expected)
+    {
+        long? configAt = null;
+        var run = call(step => configAt ??= step == "config" ? Stopwatch.GetTimestamp() : null);
+        var end = Stopwatch.GetTimestamp();
+        return (run, expected, configAt is { } start ? Stopwatch.GetElapsedTime(start, end) : run.Elapsed);
     }
 }
