@@ -49,6 +49,23 @@ internal sealed class CliHarness(OvsSandbox sandbox)
         Plugin("ADD", copy, containerId, ifName, $"IgnoreUnknown=1;K8S_POD_NAMESPACE={podNamespace};K8S_POD_NAME={pod};K8S_POD_UID=uid-{pod}");
     }
 
+    /// <summary>
+    /// LSP pod1.default on switch sw0, and the plugin's ADD (backend ovn) making it a source of mirror1, a GRE mirror
+    /// (index 99) to 172.19.0.21, as pod default/pod1 (uid u1), container c1, interface net1.
+    /// </summary>
+    public async Task AttachOvnPodAsync()
+    {
+        await Sandbox.NbctlAsync("ls-add", "sw0");
+        await Sandbox.NbctlAsync("lsp-add", "sw0", "pod1.default");
+        var config = new JsonObject
+        {
+            ["cniVersion"] = "1.0.0", ["name"] = "attachnet", ["type"] = "ovs-mirror", ["backend"] = "ovn", ["ovn_nb"] = Sandbox.NbEndpoint,
+            ["mirrors"] = new JsonArray { new JsonObject { ["name"] = "mirror1", ["type"] = "gre", ["index"] = 99, ["filter"] = "from-lport", ["sink"] = "172.19.0.21" } },
+            ["prevResult"] = new JsonObject { ["cniVersion"] = "1.0.0", ["interfaces"] = new JsonArray { new JsonObject { ["name"] = "veth-pod1" } } },
+        };
+        Plugin("ADD", config, "c1", "net1", "K8S_POD_NAMESPACE=default;K8S_POD_NAME=pod1;K8S_POD_UID=u1");
+    }
+
     public void Plugin(string command, JsonObject config, string containerId, string ifName, string cniArgs)
     {
         var env = new Dictionary<string, string>

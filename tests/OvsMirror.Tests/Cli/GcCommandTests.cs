@@ -57,15 +57,7 @@ public sealed class GcCommandTests
     {
         await using var sandbox = await OvsSandbox.StartAsync(withVswitchd: false, withNorthbound: true);
         var cli = new CliHarness(sandbox);
-        await sandbox.NbctlAsync("ls-add", "sw0");
-        await sandbox.NbctlAsync("lsp-add", "sw0", "pod1.default");
-        var config = new JsonObject
-        {
-            ["cniVersion"] = "1.0.0", ["name"] = "attachnet", ["type"] = "ovs-mirror", ["backend"] = "ovn", ["ovn_nb"] = sandbox.NbEndpoint,
-            ["mirrors"] = new JsonArray { new JsonObject { ["name"] = "mirror1", ["type"] = "gre", ["index"] = 99, ["filter"] = "from-lport", ["sink"] = "172.19.0.21" } },
-            ["prevResult"] = new JsonObject { ["cniVersion"] = "1.0.0", ["interfaces"] = new JsonArray { new JsonObject { ["name"] = "veth-pod1" } } },
-        };
-        cli.Plugin("ADD", config, "c1", "net1", "K8S_POD_NAMESPACE=default;K8S_POD_NAME=pod1;K8S_POD_UID=u1");
+        await cli.AttachOvnPodAsync();
         await sandbox.NbctlAsync("lsp-del", "pod1.default");
 
         var dry = cli.Cli("gc", "--dry-run", "--ovn-nb", sandbox.NbEndpoint!);
