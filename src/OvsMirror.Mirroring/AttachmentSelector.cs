@@ -5,9 +5,18 @@ namespace OvsMirror.Mirroring;
 /// rejects are never parsed (a DEL names one attachment, so it parses one record, not a thousand).
 /// </summary>
 internal sealed class AttachmentSelector(Func<AttachmentId, IAttachmentRecord, bool> matches, Func<AttachmentId, bool>? candidate = null,
-    IReadOnlySet<string>? absentTargets = null)
+    IReadOnlySet<string>? absentTargets = null, AttachmentId? single = null, string? targetHint = null)
 {
     public Func<AttachmentId, bool>? Candidate { get; } = candidate;
+
+    /// <summary>DEL: the one attachment selected; null for a selector of many.</summary>
+    public AttachmentId? Single { get; } = single;
+
+    /// <summary>
+    /// DEL: the target (OVS port) the caller's prevResult names, where a backend may find the attachment's records without
+    /// reading every record (<see cref="Ovs.PortLocator"/>); null when the caller gave none. Only a hint: the records decide.
+    /// </summary>
+    public string? TargetHint { get; } = targetHint;
 
     /// <summary>
     /// Targets (OVS port, OVN LSP names) that must still be gone when the detach commits: a backend re-reads them on
@@ -23,8 +32,9 @@ internal sealed class AttachmentSelector(Func<AttachmentId, IAttachmentRecord, b
 
     public bool Matches(AttachmentId id, IAttachmentRecord record) => matches(id, record);
 
-    /// <summary>DEL: the one attachment of CNI_CONTAINERID and CNI_IFNAME.</summary>
-    public static AttachmentSelector One(AttachmentId id) => new((a, _) => a == id, a => a == id);
+    /// <summary>DEL: the one attachment of CNI_CONTAINERID and CNI_IFNAME; <paramref name="targetHint"/>: see <see cref="TargetHint"/>.</summary>
+    public static AttachmentSelector One(AttachmentId id, string? targetHint = null) =>
+        new((a, _) => a == id, a => a == id, single: id, targetHint: targetHint);
 
     /// <summary>CNI SPEC 1.1 §GC: this network's attachments that are not in cni.dev/valid-attachments.</summary>
     public static AttachmentSelector NotValid(string network, IReadOnlySet<AttachmentId> valid) =>

@@ -17,13 +17,18 @@ internal static class HostInterface
                 "prevResult.interfaces is missing; ovs-mirror must be chained after a plugin that creates the OVS port");
         }
 
-        for (var i = 0; i < interfaces.Count; i++)
-        {
-            if (interfaces[i] is not JsonObject entry)
-            {
-                continue;
-            }
+        return FirstHostSide(interfaces) ?? throw new CniException(CniErrorCode.InvalidNetworkConfig,
+            "prevResult.interfaces has no host-side interface (one without \"sandbox\") to mirror");
+    }
 
+    /// <summary>DEL: the host interface when prevResult names one; null otherwise (a DEL never fails for its prevResult).</summary>
+    public static string? TryFind(JsonObject? prevResult) =>
+        prevResult?["interfaces"] is JsonArray interfaces ? FirstHostSide(interfaces) : null;
+
+    private static string? FirstHostSide(JsonArray interfaces)
+    {
+        foreach (var entry in interfaces.OfType<JsonObject>())
+        {
             var hasSandbox = entry["sandbox"] is JsonValue sandbox && sandbox.TryGetValue<string>(out var s) && s.Length > 0;
             if (!hasSandbox && entry["name"] is JsonValue name && name.TryGetValue<string>(out var n) && n.Length > 0)
             {
@@ -31,7 +36,6 @@ internal static class HostInterface
             }
         }
 
-        throw new CniException(CniErrorCode.InvalidNetworkConfig,
-            "prevResult.interfaces has no host-side interface (one without \"sandbox\") to mirror");
+        return null;
     }
 }

@@ -43,7 +43,8 @@ public sealed class OvsMirrorPlugin(TextWriter log, Action<string>? mark = null)
         ArgumentNullException.ThrowIfNull(request);
         var config = MirrorBackends.Parse(request.NetworkConfig, request.ProgramName, ConfigPurpose.Cleanup);
         mark?.Invoke("config");
-        var selector = AttachmentSelector.One(Id(request));
+        // CNI SPEC 1.1 §DEL: prevResult is optional; when it names the port, a backend can find the records from it.
+        var selector = AttachmentSelector.One(Id(request), HostInterface.TryFind(request.NetworkConfig.PrevResult));
         WithBackend(config, backend =>
         {
             if (backend.Detach(selector).Changed)

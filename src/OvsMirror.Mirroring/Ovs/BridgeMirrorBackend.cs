@@ -49,11 +49,21 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, PluginConf
 
         var changed = false;
         IReadOnlyList<DetachedAttachment> detached = [];
-        IReadOnlyList<MirrorSnapshot> emptied = [];
+        IReadOnlyList<EmptyMirror> emptied = [];
+        BridgeSnapshot? bridgeRead = null;
+        var located = selector is { Single: { } id, TargetHint: { } hint } && TryDetachLocated(id, hint, out bridgeRead, out detached, out emptied);
+        changed = detached.Count > 0;
         OptimisticRetry.Run($"detach from bridge {_bridge}", () =>
         {
+            if (located)
+            {
+                return true;
+            }
+
             var (effective, absent) = AbsentTargetGuard.Narrow(connection, VswitchSchema.Database, VswitchSchema.Port, VswitchSchema.Name, selector);
-            var snapshot = OvsStateReader.ReadBridgeMirrors(connection, _bridge);
+            // The located attempt's bridge read serves the first try only: a retry must see the state anew.
+            var snapshot = OvsStateReader.ReadMirrorsOf(connection, bridgeRead ?? OvsStateReader.ReadBridge(connection, _bridge));
+            bridgeRead = null;
             var plan = DetachPlanner.Plan(snapshot, _bridge, effective.Matches, effective.Candidate);
             if (plan.IsEmpty)
             {
@@ -68,8 +78,8 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, PluginConf
             }
 
             changed = true;
-            detached = Select(snapshot, effective);
-            emptied = [.. plan.EmptiedMirrors(result)];
+            detached = [.. detached, .. Select(snapshot, effective)];
+            emptied = [.. emptied, .. plan.EmptiedMirrors(result).Select(ToEmptyMirror)];
             return true;
         }, deadline);
 
@@ -77,7 +87,7 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, PluginConf
         {
             try
             {
-                RemoveIfEmpty(ToEmptyMirror(mirror));
+                RemoveIfEmpty(mirror);
             }
             catch (Exception e) when (e is OvsdbTimeoutException or OvsdbConnectionException or CniException)
             {
@@ -88,6 +98,47 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, PluginConf
         }
 
         return new DetachOutcome(changed, detached);
+    }
+
+    /// <summary>
+    /// DEL by the port's <see cref="PortLocator"/> entries: one read of the bridge and the port, one guarded commit, nothing
+    /// read that grows with the mirrors' members. False when the entries cannot decide (none for this attachment, one that
+    /// needs the mirror's records, or a record not found as located): the caller then reads the bridge's mirrors, which also
+    /// finds whatever this attempt did not. <paramref name="bridge"/> is the bridge as read, for that read to start from.
+    /// </summary>
+    private bool TryDetachLocated(AttachmentId id, string portName, out BridgeSnapshot? bridge, out IReadOnlyList<DetachedAttachment> detached,
+        out IReadOnlyList<EmptyMirror> emptied)
+    {
+        BridgeSnapshot? bridgeRead = null;
+        IReadOnlyList<DetachedAttachment> removed = [];
+        IReadOnlyList<EmptyMirror> left = [];
+        var decided = false;
+        OptimisticRetry.Run($"detach {id} from bridge {_bridge}", () =>
+        {
+            var (b, port) = OvsStateReader.ReadForDetach(connection, _bridge, portName);
+            bridgeRead = b;
+            if (b is null || port is null || LocatedDetachPlanner.Plan(port, id) is not { } plan)
+            {
+                return true;
+            }
+
+            var result = Commit(plan.Transaction);
+            if (result is null)
+            {
+                return false;
+            }
+
+            removed = [.. plan.Removed(result)];
+            left = [.. plan.EmptiedMirrors(result, b)];
+            decided = plan.AllFound(result);
+            return true;
+        }, deadline);
+
+        // A commit changed the bridge since that read: the fallback reads it again.
+        bridge = removed.Count > 0 ? null : bridgeRead;
+        detached = removed;
+        emptied = left;
+        return decided;
     }
 
     /// <inheritdoc />

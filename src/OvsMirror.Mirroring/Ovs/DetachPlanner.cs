@@ -27,6 +27,7 @@ internal static class DetachPlanner
         var probed = new List<MirrorSnapshot>();
         var byBridgeName = Where.Eq(VswitchSchema.Name, bridgeName);
         var floodVlansToDrop = new HashSet<int>();
+        var locators = new Dictionary<Guid, List<OvsdbAtom>>();
         foreach (var mirror in snapshot.Mirrors)
         {
             if (mirror.RecordValues is not { } values || mirror.ExternalIds is null)
@@ -47,6 +48,12 @@ internal static class DetachPlanner
             if (leaving.Count == 0)
             {
                 continue;
+            }
+
+            foreach (var (id, record) in leaving)
+            {
+                (locators.TryGetValue(record.PortUuid, out var keys) ? keys : locators[record.PortUuid] = [])
+                    .Add(OvsdbAtom.FromString(PortLocator.Key(id, mirror.Name)));
             }
 
             bool Stays(AttachmentId id) => !leaving.Exists(l => l.Key == id);
@@ -95,6 +102,12 @@ internal static class DetachPlanner
                     [.. byUuid, .. Where.Eq(VswitchSchema.ExternalIds, mirror.EmptyExternalIds)], [VswitchSchema.Uuid]));
                 probed.Add(mirror);
             }
+        }
+
+        // Their PortLocator entries go too, by key (none there, or the port gone: the mutate changes nothing).
+        foreach (var (port, keys) in locators)
+        {
+            writes.Add(new MutateOperation(VswitchSchema.Port, Where.Uuid(port), [Mutation.Delete(VswitchSchema.ExternalIds, OvsdbSet.Of(keys))]));
         }
 
         // A flood VLAN goes only when no other mirror of the bridge still outputs to it.

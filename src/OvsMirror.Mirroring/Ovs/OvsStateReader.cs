@@ -68,13 +68,28 @@ internal static class OvsStateReader
             ? BridgeSnapshot.FromRow(row, bridge)
             : null;
 
+    /// <summary>One round trip: the bridge row and the port's locator entries (<see cref="PortLocator"/>); null for either when absent.</summary>
+    public static (BridgeSnapshot? Bridge, LocatedPort? Port) ReadForDetach(OvsdbConnection connection, string bridge, string port)
+    {
+        var result = connection.Transact(new Transaction(VswitchSchema.Database)
+                .Add(new SelectOperation(VswitchSchema.Bridge, Where.Eq(VswitchSchema.Name, bridge), BridgeSnapshot.Columns))
+                .Add(new SelectOperation(VswitchSchema.Port, Where.Eq(VswitchSchema.Name, port), LocatedPort.Columns)))
+            .ThrowIfAnyFailed();
+        return (result[0].Rows is [var b] ? BridgeSnapshot.FromRow(b, bridge) : null,
+            result[1].Rows is [var p] ? LocatedPort.FromRow(p, port) : null);
+    }
+
     /// <summary>
     /// Two round trips: the bridge, then each of its mirrors by _uuid (at most a few dozen). The port sets,
     /// which grow with members, are read only with <paramref name="withPortSets"/> (CHECK).
     /// </summary>
-    public static BridgeMirrorsSnapshot ReadBridgeMirrors(OvsdbConnection connection, string bridge, bool withPortSets = false)
+    public static BridgeMirrorsSnapshot ReadBridgeMirrors(OvsdbConnection connection, string bridge, bool withPortSets = false) =>
+        ReadMirrorsOf(connection, ReadBridge(connection, bridge), withPortSets);
+
+    /// <summary>One round trip (none when there is no bridge or it has no mirror): the mirrors of a bridge already read.</summary>
+    public static BridgeMirrorsSnapshot ReadMirrorsOf(OvsdbConnection connection, BridgeSnapshot? bridge, bool withPortSets = false)
     {
-        if (ReadBridge(connection, bridge) is not { } bridgeSnapshot)
+        if (bridge is not { } bridgeSnapshot)
         {
             return new BridgeMirrorsSnapshot(null, []);
         }

@@ -35,7 +35,7 @@ public sealed class AttachPlannerTests
         var plan = Plan(snapshot, Produce("m1", MirrorSelection.SrcPort | MirrorSelection.DstPort));
 
         var ops = PlannerJson.Ops(plan.Transaction);
-        ops.Kinds().Should().Equal("wait", "wait", "insert", "mutate");
+        ops.Kinds().Should().Equal("wait", "wait", "insert", "mutate", "mutate");
         ops[0].ShouldBeJson(PortGuard);
         // create-if-absent: Bridge.mirrors exactly as read, so no mirror m1 can have appeared on br1 meanwhile.
         ops[1].ShouldBeJson($$"""
@@ -63,7 +63,7 @@ public sealed class AttachPlannerTests
         var plan = Plan(ForAttach(BridgeWith([]), Port(P, "veth1")), Consume("m1"));
 
         var ops = PlannerJson.Ops(plan.Transaction);
-        ops.Kinds().Should().Equal("wait", "wait", "insert", "mutate");
+        ops.Kinds().Should().Equal("wait", "wait", "insert", "mutate", "mutate");
         ops[1]!["rows"].ShouldBeJson("""[{"mirrors":["set",[]]}]""");
         ops[2]!["row"].ShouldBeJson($$"""
             {"name":"m1","external_ids":["map",[["ovs-mirror/owner","ovs-mirror"],
@@ -79,7 +79,7 @@ public sealed class AttachPlannerTests
             Produce("m1", MirrorSelection.SrcPort), Produce("m2", MirrorSelection.SrcPort));
 
         var ops = PlannerJson.Ops(plan.Transaction);
-        ops.Kinds().Should().Equal("wait", "wait", "insert", "mutate", "insert", "mutate");
+        ops.Kinds().Should().Equal("wait", "wait", "insert", "mutate", "insert", "mutate", "mutate");
         ops[2]!["uuid-name"]!.GetValue<string>().Should().Be("m0");
         ops[4]!["uuid-name"]!.GetValue<string>().Should().Be("m1");
         ops[3]!["mutations"].ShouldBeJson("""[["mirrors","insert",["named-uuid","m0"]]]""");
@@ -93,7 +93,7 @@ public sealed class AttachPlannerTests
         var plan = Plan(ForAttach(BridgeWith([]), Port(P, "veth1", tag: 999)), Consume("m1", MirrorOutputKind.Vlan));
 
         var ops = PlannerJson.Ops(plan.Transaction);
-        ops.Kinds().Should().Equal("wait", "wait", "insert", "mutate", "mutate");
+        ops.Kinds().Should().Equal("wait", "wait", "insert", "mutate", "mutate", "mutate");
         ops[2]!["row"]!["output_vlan"].ShouldBeJson("999");
         ops[2]!["row"]!.AsObject().ContainsKey("output_port").Should().BeFalse();
         ops[4].ShouldBeJson("""
@@ -109,7 +109,7 @@ public sealed class AttachPlannerTests
         var plan = Plan(ForAttach(BridgeWith([M1, M2]), Port(P, "veth1"), m1), Produce("m1", MirrorSelection.SrcPort));
 
         var ops = PlannerJson.Ops(plan.Transaction);
-        ops.Kinds().Should().Equal("wait", "wait", "wait", "mutate");
+        ops.Kinds().Should().Equal("wait", "wait", "wait", "mutate", "mutate");
         ops[0].ShouldBeJson(PortGuard);
         // Port selections rely on the mirror having no VLAN filter.
         ops[1].ShouldBeJson($$"""
@@ -139,7 +139,7 @@ public sealed class AttachPlannerTests
             Produce("m1", MirrorSelection.SrcPort), Produce("m2", MirrorSelection.DstPort));
 
         var ops = PlannerJson.Ops(plan.Transaction);
-        ops.Kinds().Should().Equal("wait", "wait", "wait", "insert", "mutate", "mutate");
+        ops.Kinds().Should().Equal("wait", "wait", "wait", "insert", "mutate", "mutate", "mutate");
         ops[1]!["table"]!.GetValue<string>().Should().Be("Mirror");
         ops[2].ShouldBeJson($$"""
             {"op":"wait","timeout":0,"table":"Bridge","where":[["name","==","br1"]],"columns":["mirrors"],"until":"==",
@@ -156,7 +156,7 @@ public sealed class AttachPlannerTests
         var plan = Plan(ForAttach(BridgeWith([M1]), Port(P, "veth1"), m1), Consume("m1"));
 
         var ops = PlannerJson.Ops(plan.Transaction);
-        ops.Kinds().Should().Equal("wait", "wait", "wait", "mutate", "update");
+        ops.Kinds().Should().Equal("wait", "wait", "wait", "mutate", "update", "mutate");
         ops[1].ShouldBeJson($$"""
             {"op":"wait","timeout":0,"table":"Mirror","where":[["_uuid","==",["uuid","{{M1}}"]]],
              "columns":["output_port","output_vlan"],"until":"==","rows":[{"output_port":["set",[]],"output_vlan":["set",[]]}]}
@@ -177,7 +177,7 @@ public sealed class AttachPlannerTests
 
         var ops = PlannerJson.Ops(Plan(ForAttach(BridgeWith([M1]), Port(P, "veth1"), m1), Consume("m1")).Transaction);
 
-        ops.Kinds().Should().Equal("wait", "wait", "wait", "mutate");
+        ops.Kinds().Should().Equal("wait", "wait", "wait", "mutate", "mutate");
         ops[1]!["rows"].ShouldBeJson($$"""[{"output_port":["uuid","{{P}}"],"output_vlan":["set",[]]}]""");
     }
 
@@ -223,7 +223,7 @@ public sealed class AttachPlannerTests
         PlanFails(ForAttach(bridge, Port(P, "veth1")), Produce("m1", MirrorSelection.SrcPort), Produce("m2", MirrorSelection.SrcPort))
             .Code.Should().Be(PluginErrorCode.MirrorLimitReached);
         PlannerJson.Ops(Plan(ForAttach(bridge, Port(P, "veth1")), Produce("m1", MirrorSelection.SrcPort)).Transaction)
-            .Kinds().Should().Equal("wait", "wait", "insert", "mutate");
+            .Kinds().Should().Equal("wait", "wait", "insert", "mutate", "mutate");
     }
 
     [Fact]
@@ -233,7 +233,7 @@ public sealed class AttachPlannerTests
         var m1 = new MirrorRow(M1, "m1").ForAttach();
 
         PlannerJson.Ops(Plan(ForAttach(BridgeWith(mirrors), Port(P, "veth1"), m1), Produce("m1", MirrorSelection.SrcPort)).Transaction)
-            .Kinds().Should().Equal("wait", "wait", "wait", "mutate");
+            .Kinds().Should().Equal("wait", "wait", "wait", "mutate", "mutate");
     }
 
     [Fact]
@@ -289,7 +289,7 @@ public sealed class AttachPlannerTests
         var plan = Plan(ForAttach(BridgeWith([M1]), Port(P, "veth1", tag: 100), m1), Produce("m1", MirrorSelection.Vlan));
 
         var ops = PlannerJson.Ops(plan.Transaction);
-        ops.Kinds().Should().Equal("wait", "wait", "wait", "mutate");
+        ops.Kinds().Should().Equal("wait", "wait", "wait", "mutate", "mutate");
         ops[1].ShouldBeJson($$"""
             {"op":"wait","timeout":0,"table":"Mirror",
              "where":[["_uuid","==",["uuid","{{M1}}"]],["select_src_port","==",["set",[]]],["select_dst_port","==",["set",[]]]],
@@ -307,7 +307,7 @@ public sealed class AttachPlannerTests
         var ops = PlannerJson.Ops(Plan(ForAttach(BridgeWith([M1]), Port(P, "veth1"), m1),
             Produce("m1", MirrorSelection.Vlan, vlans: [100, 200])).Transaction);
 
-        ops.Kinds().Should().Equal("wait", "wait", "wait", "mutate", "update");
+        ops.Kinds().Should().Equal("wait", "wait", "wait", "mutate", "update", "mutate");
         ops[1]!["rows"].ShouldBeJson("""[{"select_all":false,"select_vlan":["set",[]]}]""");
         ops[3]!["mutations"]![0].ShouldBeJson("""["select_vlan","insert",["set",[100,200]]]""");
         ops[4]!["row"].ShouldBeJson("""{"select_all":true}""");
@@ -342,7 +342,7 @@ public sealed class AttachPlannerTests
         var ops = PlannerJson.Ops(Plan(ForAttach(BridgeWith([M1]), Port(P, "veth1"), m1),
             Produce("m1", MirrorSelection.All, snaplen: 128)).Transaction);
 
-        ops.Kinds().Should().Equal("wait", "wait", "wait", "wait", "mutate");
+        ops.Kinds().Should().Equal("wait", "wait", "wait", "wait", "mutate", "mutate");
         ops.OfKind("update").Should().BeEmpty("an unowned mirror's settings are never written");
         ops.OfKind("wait").Any(op => op["rows"] is JsonArray rows && rows.Any(r => r?["select_all"] is not null))
             .Should().BeTrue("the ADD relies on select_all staying true, so it guards it instead");
@@ -373,7 +373,7 @@ public sealed class AttachPlannerTests
         var ops = PlannerJson.Ops(Plan(ForAttach(BridgeWith([M1]), Port(P, "veth1"), m1),
             Produce("m1", MirrorSelection.All, snaplen: 128)).Transaction);
 
-        ops.Kinds().Should().Equal("wait", "wait", "wait", "mutate", "update");
+        ops.Kinds().Should().Equal("wait", "wait", "wait", "mutate", "update", "mutate");
         ops[4]!["row"].ShouldBeJson("""{"select_all":true,"snaplen":128}""");
     }
 

@@ -48,7 +48,7 @@ public sealed class DetachPlannerTests
         var plan = Plan(m1, m2);
 
         var ops = PlannerJson.Ops(plan.Transaction);
-        ops.Kinds().Should().Equal("mutate", "select");
+        ops.Kinds().Should().Equal("mutate", "mutate", "select");
         ops[0].ShouldBeJson($$"""
             {"op":"mutate","table":"Mirror","where":[["_uuid","==",["uuid","{{M1}}"]]],"mutations":[
               ["external_ids","delete","ovs-mirror/a/pod1/eth1"],
@@ -56,8 +56,12 @@ public sealed class DetachPlannerTests
               ["select_dst_port","delete",["uuid","{{P1}}"]],
               ["output_port","delete",["uuid","{{P1}}"]]]}
             """);
-        ops[1].ShouldBeJson(Probe(M1));
-        plan.FirstProbe.Should().Be(1);
+        // Its PortLocator entry on the port goes too, by key.
+        ops[1].ShouldBeJson($$"""
+            {"op":"mutate","table":"Port","where":[["_uuid","==",["uuid","{{P1}}"]]],"mutations":[["external_ids","delete","ovs-mirror/l/pod1/eth1/m1"]]}
+            """);
+        ops[2].ShouldBeJson(Probe(M1));
+        plan.FirstProbe.Should().Be(2);
         plan.ProbedMirrors.Select(m => m.Uuid).Should().Equal(M1);
     }
 
@@ -73,7 +77,7 @@ public sealed class DetachPlannerTests
 
         var ops = PlannerJson.Ops(Plan(m1).Transaction);
 
-        ops.Kinds().Should().Equal("mutate", "select");
+        ops.Kinds().Should().Equal("mutate", "mutate", "select");
         ops[0]!["mutations"].ShouldBeJson($$"""
             [["external_ids","delete","ovs-mirror/a/pod1/eth1"],
              ["select_src_port","delete",["uuid","{{C1}}"]],["select_dst_port","delete",["uuid","{{C1}}"]],
@@ -96,7 +100,7 @@ public sealed class DetachPlannerTests
 
         var ops = PlannerJson.Ops(Plan(m1).Transaction);
 
-        ops.Kinds().Should().Equal("mutate", "select");
+        ops.Kinds().Should().Equal("mutate", "mutate", "select");
         ops[0]!["mutations"].ShouldBeJson("""[["external_ids","delete","ovs-mirror/a/pod1/eth1"]]""");
     }
 
@@ -119,7 +123,7 @@ public sealed class DetachPlannerTests
         var plan = Plan(row.Full());
 
         var ops = PlannerJson.Ops(plan.Transaction);
-        ops.Kinds().Should().Equal("wait", "mutate", "update", "select");
+        ops.Kinds().Should().Equal("wait", "mutate", "update", "mutate", "select");
         var externalIds = string.Join(",", row.ExternalIds.Select(p => JsonSerializer.Serialize(new[] { p.Key, p.Value })));
         ops[0].ShouldBeJson($$"""
             {"op":"wait","timeout":0,"table":"Mirror","where":[["_uuid","==",["uuid","{{M1}}"]]],"columns":["external_ids"],
@@ -129,8 +133,8 @@ public sealed class DetachPlannerTests
             {"op":"update","table":"Mirror","where":[["_uuid","==",["uuid","{{{M1}}}"]]],
              "row":{"select_all":false,"select_vlan":["set",[]],"output_vlan":["set",[]]}}
             """);
-        ops[3].ShouldBeJson(Probe(M1));
-        plan.FirstProbe.Should().Be(3);
+        ops[4].ShouldBeJson(Probe(M1));
+        plan.FirstProbe.Should().Be(4);
     }
 
     [Fact]
@@ -149,7 +153,7 @@ public sealed class DetachPlannerTests
 
         var ops = PlannerJson.Ops(Plan(m1).Transaction);
 
-        ops.Kinds().Should().Equal("wait", "mutate", "update", "select");
+        ops.Kinds().Should().Equal("wait", "mutate", "update", "mutate", "select");
         ops[2]!["row"].ShouldBeJson("""{"select_all":true,"select_vlan":["set",[200,300]],"output_vlan":["set",[]]}""");
     }
 
@@ -163,7 +167,7 @@ public sealed class DetachPlannerTests
             Records = [(A1, ProducerRecord(P1, "veth1", MirrorSelection.All)), (A2, ProducerRecord(P2, "veth2", MirrorSelection.SrcPort))],
         }.Full();
 
-        PlannerJson.Ops(Plan(A2, m1).Transaction).Kinds().Should().Equal("mutate", "select");
+        PlannerJson.Ops(Plan(A2, m1).Transaction).Kinds().Should().Equal("mutate", "mutate", "select");
     }
 
     [Fact]
@@ -179,11 +183,11 @@ public sealed class DetachPlannerTests
         var plan = Plan(m1);
 
         var ops = PlannerJson.Ops(plan.Transaction);
-        ops.Kinds().Should().Equal("mutate");
+        ops.Kinds().Should().Equal("mutate", "mutate");
         ops[0]!["mutations"]!.AsArray().Select(m => m![0]!.GetValue<string>()).Should()
             .Equal("external_ids", "select_src_port", "select_dst_port", "output_port");
         plan.ProbedMirrors.Should().BeEmpty();
-        plan.FirstProbe.Should().Be(1);
+        plan.FirstProbe.Should().Be(2);
     }
 
     [Fact]
@@ -236,7 +240,7 @@ public sealed class DetachPlannerTests
 
         var ops = PlannerJson.Ops(Plan(m1, byVsctl).Transaction);
 
-        ops.Kinds().Should().Equal("wait", "mutate", "update", "select");
+        ops.Kinds().Should().Equal("wait", "mutate", "update", "mutate", "select");
     }
 
     [Fact]
@@ -249,11 +253,11 @@ public sealed class DetachPlannerTests
             Records = [(A1, ProducerRecord(P1, "veth1", MirrorSelection.SrcPort)), (A2, ProducerRecord(P2, "veth2", MirrorSelection.SrcPort))],
         }.Full();
         var plan = Plan(m1, m2);
-        PlannerJson.Ops(plan.Transaction).Kinds().Should().Equal("mutate", "mutate", "select", "select");
-        plan.FirstProbe.Should().Be(2);
+        PlannerJson.Ops(plan.Transaction).Kinds().Should().Equal("mutate", "mutate", "mutate", "select", "select");
+        plan.FirstProbe.Should().Be(3);
 
         using var reply = JsonDocument.Parse($$"""
-            [{"count":1},{"count":1},{"rows":[{"_uuid":["uuid","{{M1}}"]}]},{"rows":[]}]
+            [{"count":1},{"count":1},{"count":1},{"rows":[{"_uuid":["uuid","{{M1}}"]}]},{"rows":[]}]
             """);
         var result = TransactionResult.FromJson(reply.RootElement, plan.Transaction);
 

@@ -53,9 +53,13 @@ internal sealed class RaceRemotes
     public PluginRun Add(PluginHarness plugin, int caller, string bridge, string hostPort, JsonNode mirrors, string containerId) =>
         plugin.Run("ADD", PluginHarness.WithPrevResult(plugin.Config(bridge, mirrors, extra: Via(caller)), hostPort), containerId);
 
-    /// <summary>DEL through caller <paramref name="caller"/>'s own socket.</summary>
-    public PluginRun Del(PluginHarness plugin, int caller, string bridge, string containerId) =>
-        plugin.Run("DEL", plugin.Config(bridge, null, extra: Via(caller)), containerId);
+    /// <summary>DEL through caller <paramref name="caller"/>'s own socket; with <paramref name="hostPort"/>, a prevResult naming it
+    /// (as libcni sends for cniVersion 0.4.0 and later: DEL then finds the records from the port), else none.</summary>
+    public PluginRun Del(PluginHarness plugin, int caller, string bridge, string containerId, string? hostPort = null)
+    {
+        var config = plugin.Config(bridge, null, extra: Via(caller));
+        return plugin.Run("DEL", hostPort is null ? config : PluginHarness.WithPrevResult(config, hostPort), containerId);
+    }
 
     private JsonObject Via(int caller) => new() { ["socket_file"] = endpoints[caller % endpoints.Length] };
 }

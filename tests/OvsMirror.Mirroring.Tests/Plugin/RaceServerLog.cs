@@ -26,14 +26,43 @@ internal sealed class RaceServerLog
     /// <summary>Where the log ends now: pass it to <see cref="FailedGuardsSince"/> after the round.</summary>
     public long Mark() => new FileInfo(path).Length;
 
-    /// <summary>The session of each reply since <paramref name="mark"/> in which a guard failed (one entry per reply).</summary>
-    public IReadOnlyList<string> FailedGuardsSince(long mark)
+    /// <summary>The params of every "transact" request since <paramref name="mark"/>, as the server received them.</summary>
+    public IReadOnlyList<System.Text.Json.Nodes.JsonArray> TransactionsSince(long mark)
+    {
+        const string Marker = "received request, method=\"transact\", params=";
+        var transactions = new List<System.Text.Json.Nodes.JsonArray>();
+        foreach (var line in LinesSince(mark))
+        {
+            var at = line.IndexOf(Marker, StringComparison.Ordinal);
+            var end = line.LastIndexOf(", id=", StringComparison.Ordinal);
+            if (at >= 0 && end > at)
+            {
+                transactions.Add(System.Text.Json.Nodes.JsonNode.Parse(line[(at + Marker.Length)..end])!.AsArray());
+            }
+        }
+
+        return transactions;
+    }
+
+    private List<string> LinesSince(long mark)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         stream.Seek(mark, SeekOrigin.Begin);
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        var sessions = new List<string>();
+        var lines = new List<string>();
         while (reader.ReadLine() is { } line)
+        {
+            lines.Add(line);
+        }
+
+        return lines;
+    }
+
+    /// <summary>The session of each reply since <paramref name="mark"/> in which a guard failed (one entry per reply).</summary>
+    public IReadOnlyList<string> FailedGuardsSince(long mark)
+    {
+        var sessions = new List<string>();
+        foreach (var line in LinesSince(mark))
         {
             const string Marker = "|jsonrpc|DBG|";
             var at = line.IndexOf(Marker, StringComparison.Ordinal);

@@ -148,7 +148,8 @@ public sealed class RaceTests(ITestOutputHelper output)
 
             var dels = RaceCallers.RunTogether(
                 sandbox,
-                [.. ports.Select((_, i) => (Func<PluginRun>)(() => remotes.Del(plugin, i, "br1", prefix + i.ToString(CultureInfo.InvariantCulture))))],
+                [.. ports.Select((_, i) => (Func<PluginRun>)(() => remotes.Del(plugin, i, "br1", prefix + i.ToString(CultureInfo.InvariantCulture),
+                    i % 2 == 0 ? ports[i] : null)))],
                 pauseServer: true, remotes);
 
             var problems = Failures(dels, "DEL").ToList();
@@ -274,7 +275,7 @@ public sealed class RaceTests(ITestOutputHelper output)
                 sandbox,
                 [.. chosen.Select((p, k) => (Func<PluginRun>)(() => isAdd[k]
                     ? remotes.Add(plugin, k, pods[p].Bridge, pods[p].Port, pods[p].Config, pods[p].ContainerId)
-                    : remotes.Del(plugin, k, pods[p].Bridge, pods[p].ContainerId)))],
+                    : remotes.Del(plugin, k, pods[p].Bridge, pods[p].ContainerId, k % 2 == 0 ? pods[p].Port : null)))],
                 paused, remotes);
 
             totals.FailedGuards += log.FailedGuardsSince(mark).Count;
@@ -471,7 +472,7 @@ public sealed class RaceTests(ITestOutputHelper output)
             var runs = RaceCallers.RunTogether(
                 sandbox,
                 [
-                    () => { RaceCallers.SpinFor(delDelay); return remotes.Del(plugin, 0, "br1", leaver); },
+                    () => { RaceCallers.SpinFor(delDelay); return remotes.Del(plugin, 0, "br1", leaver, round % 2 == 0 ? "leaving" : null); },
                     () => { RaceCallers.SpinFor(addDelay); return remotes.Add(plugin, 1, "br1", "joining", mirrors, joiner); },
                 ],
                 paused, remotes);
