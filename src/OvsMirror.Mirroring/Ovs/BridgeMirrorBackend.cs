@@ -47,41 +47,39 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, PluginConf
             return new DetachOutcome(false, Select(Read(), selector));
         }
 
-        var changed = false;
+        // DEL with prevResult: from the port's locator entries, when they decide alone; else (and for GC) the full read.
+        BridgeSnapshot? bridgeRead = null;
         IReadOnlyList<DetachedAttachment> detached = [];
         IReadOnlyList<EmptyMirror> emptied = [];
-        BridgeSnapshot? bridgeRead = null;
         var located = selector is { Single: { } id, TargetHint: { } hint } && TryDetachLocated(id, hint, out bridgeRead, out detached, out emptied);
-        changed = detached.Count > 0;
-        OptimisticRetry.Run($"detach from bridge {_bridge}", () =>
+        var changed = detached.Count > 0;
+        if (!located)
         {
-            if (located)
+            OptimisticRetry.Run($"detach from bridge {_bridge}", () =>
             {
+                var (effective, absent) = AbsentTargetGuard.Narrow(connection, VswitchSchema.Database, VswitchSchema.Port, VswitchSchema.Name, selector);
+                // The located attempt's bridge read serves the first try only: a retry must see the state anew.
+                var snapshot = OvsStateReader.ReadMirrorsOf(connection, bridgeRead ?? OvsStateReader.ReadBridge(connection, _bridge));
+                bridgeRead = null;
+                var plan = DetachPlanner.Plan(snapshot, _bridge, effective.Matches, effective.Candidate);
+                if (plan.IsEmpty)
+                {
+                    return true;
+                }
+
+                AbsentTargetGuard.Append(plan.Transaction, VswitchSchema.Port, VswitchSchema.Name, absent);
+                var result = Commit(plan.Transaction);
+                if (result is null)
+                {
+                    return false;
+                }
+
+                changed = true;
+                detached = [.. detached, .. Select(snapshot, effective)];
+                emptied = [.. emptied, .. plan.EmptiedMirrors(result).Select(ToEmptyMirror)];
                 return true;
-            }
-
-            var (effective, absent) = AbsentTargetGuard.Narrow(connection, VswitchSchema.Database, VswitchSchema.Port, VswitchSchema.Name, selector);
-            // The located attempt's bridge read serves the first try only: a retry must see the state anew.
-            var snapshot = OvsStateReader.ReadMirrorsOf(connection, bridgeRead ?? OvsStateReader.ReadBridge(connection, _bridge));
-            bridgeRead = null;
-            var plan = DetachPlanner.Plan(snapshot, _bridge, effective.Matches, effective.Candidate);
-            if (plan.IsEmpty)
-            {
-                return true;
-            }
-
-            AbsentTargetGuard.Append(plan.Transaction, VswitchSchema.Port, VswitchSchema.Name, absent);
-            var result = Commit(plan.Transaction);
-            if (result is null)
-            {
-                return false;
-            }
-
-            changed = true;
-            detached = [.. detached, .. Select(snapshot, effective)];
-            emptied = [.. emptied, .. plan.EmptiedMirrors(result).Select(ToEmptyMirror)];
-            return true;
-        }, deadline);
+            }, deadline);
+        }
 
         foreach (var mirror in emptied)
         {

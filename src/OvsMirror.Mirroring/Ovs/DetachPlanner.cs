@@ -27,7 +27,7 @@ internal static class DetachPlanner
         var probed = new List<MirrorSnapshot>();
         var byBridgeName = Where.Eq(VswitchSchema.Name, bridgeName);
         var floodVlansToDrop = new HashSet<int>();
-        var locators = new Dictionary<Guid, List<OvsdbAtom>>();
+        var locatorWrites = new List<OvsdbOperation>();
         foreach (var mirror in snapshot.Mirrors)
         {
             if (mirror.RecordValues is not { } values || mirror.ExternalIds is null)
@@ -50,10 +50,11 @@ internal static class DetachPlanner
                 continue;
             }
 
+            // Their PortLocator entries go too, by key (none there, or the port gone: the mutate changes nothing).
             foreach (var (id, record) in leaving)
             {
-                (locators.TryGetValue(record.PortUuid, out var keys) ? keys : locators[record.PortUuid] = [])
-                    .Add(OvsdbAtom.FromString(PortLocator.Key(id, mirror.Name)));
+                locatorWrites.Add(new MutateOperation(VswitchSchema.Port, Where.Uuid(record.PortUuid),
+                    [Mutation.Delete(VswitchSchema.ExternalIds, OvsdbSet.Of(OvsdbAtom.FromString(PortLocator.Key(id, mirror.Name))))]));
             }
 
             bool Stays(AttachmentId id) => !leaving.Exists(l => l.Key == id);
@@ -104,12 +105,7 @@ internal static class DetachPlanner
             }
         }
 
-        // Their PortLocator entries go too, by key (none there, or the port gone: the mutate changes nothing).
-        foreach (var (port, keys) in locators)
-        {
-            writes.Add(new MutateOperation(VswitchSchema.Port, Where.Uuid(port), [Mutation.Delete(VswitchSchema.ExternalIds, OvsdbSet.Of(keys))]));
-        }
-
+        writes.AddRange(locatorWrites);
         // A flood VLAN goes only when no other mirror of the bridge still outputs to it.
         floodVlansToDrop.RemoveWhere(v => snapshot.Mirrors.Any(m => m.OutputVlan == v && !WillLoseOutputVlan(m, leavingIds)));
         if (floodVlansToDrop.Count > 0)

@@ -253,11 +253,11 @@ public sealed class DetachPlannerTests
             Records = [(A1, ProducerRecord(P1, "veth1", MirrorSelection.SrcPort)), (A2, ProducerRecord(P2, "veth2", MirrorSelection.SrcPort))],
         }.Full();
         var plan = Plan(m1, m2);
-        PlannerJson.Ops(plan.Transaction).Kinds().Should().Equal("mutate", "mutate", "mutate", "select", "select");
-        plan.FirstProbe.Should().Be(3);
+        PlannerJson.Ops(plan.Transaction).Kinds().Should().Equal("mutate", "mutate", "mutate", "mutate", "select", "select");
+        plan.FirstProbe.Should().Be(4);
 
         using var reply = JsonDocument.Parse($$"""
-            [{"count":1},{"count":1},{"count":1},{"rows":[{"_uuid":["uuid","{{M1}}"]}]},{"rows":[]}]
+            [{"count":1},{"count":1},{"count":1},{"count":1},{"rows":[{"_uuid":["uuid","{{M1}}"]}]},{"rows":[]}]
             """);
         var result = TransactionResult.FromJson(reply.RootElement, plan.Transaction);
 
