@@ -34,7 +34,7 @@ internal sealed record DbShape(int Bridges, int Ports, int Interfaces, int Mirro
 /// </summary>
 internal sealed class SweepBench(Tools tools, Plugin plugin, Random rng)
 {
-    private static readonly string[] FixedPorts = ["c0", "pm", "pt", "pv", "o0"];
+    private static readonly string[] FixedPorts = ["c0", "pm", "pt", "pv", "pf", "o0"];
 
     public const string Add = "ADD";
     public const string Del = "DEL";
@@ -77,6 +77,12 @@ internal sealed class SweepBench(Tools tools, Plugin plugin, Random rng)
                     new Step(Name(point, VsctlAdd), () => Proc.Run(sandbox.Vsctl(tools, false, "--", "--id=@p", "get", "port", "pv", "--", "add", "mirror", bm, "select_src_port", "@p"))),
                     new Step(Name(point, VsctlRemove), () => Proc.Run(sandbox.Vsctl(tools, false, "--", "--id=@p", "get", "port", "pv", "--", "remove", "mirror", bm, "select_src_port", "@p"))),
                 ]);
+                // What the server alone needs for the operations of an ADD or DEL, at this point (ServerFloor).
+                foreach (var step in ServerFloor.Steps(tools, sandbox, call => Name(point, call), bm, "pf"))
+                {
+                    groups.Add([step]);
+                }
+
                 if (point == points[0] || point == largest)
                 {
                     TimedPoints.Add(point);

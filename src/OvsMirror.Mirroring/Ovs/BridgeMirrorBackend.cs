@@ -30,9 +30,10 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, PluginConf
         var requests = config.Mirrors;
         var names = requests.Select(r => r.Name).ToArray();
         string?[]? remotes = requests.Any(r => r.Remote is not null) ? [.. requests.Select(r => r.Remote?.Canonical())] : null;
+        AttachProbes[] probes = [.. requests.Select(r => r.Probes)];
         return OptimisticRetry.Run($"attach {id} to bridge {_bridge}", () =>
         {
-            var snapshot = OvsStateReader.ReadForAttach(connection, _bridge, target, names, remotes);
+            var snapshot = OvsStateReader.ReadForAttach(connection, _bridge, target, names, remotes, probes);
             var plan = AttachPlanner.Plan(snapshot, _bridge, network, id, requests, pod);
             return Commit(plan.Transaction, plan.TerminalGuards) is not null;
         }, deadline);

@@ -66,4 +66,19 @@ internal sealed class MirrorRequest
 
     /// <summary>A producer's <c>remote</c>: the mirror outputs to a GRE/ERSPAN tunnel; null for none.</summary>
     public RemoteOutput? Remote { get; }
+
+    /// <summary>
+    /// What an ADD must ask about the mirror it joins for this request (AttachPlanner): ownership before it changes a
+    /// mirror-wide setting (snaplen, selection all or vlan, a remote or RSPAN output), and for a VLAN selection whether
+    /// the mirror selects no port.
+    /// </summary>
+    public AttachProbes Probes
+    {
+        get
+        {
+            var vlan = (Selection & MirrorSelection.Vlan) != 0;
+            var owned = vlan || (Selection & MirrorSelection.All) != 0 || Snaplen is not null || Remote is not null || OutputKind == MirrorOutputKind.Vlan;
+            return (owned ? AttachProbes.Owned : AttachProbes.None) | (vlan ? AttachProbes.Portless : AttachProbes.None);
+        }
+    }
 }

@@ -11,28 +11,45 @@ internal static class OvsStateReader
 {
     private static readonly string[] UuidOnly = [VswitchSchema.Uuid];
 
-    /// <summary>One round trip: bridge, port and, per requested name, the mirror row plus two condition-only probes.</summary>
-    /// <param name="remotes">Per name, the canonical remote definition to probe for (null: none); null: no probes.</param>
+    /// <summary>
+    /// One round trip: bridge, port and, per requested name, the mirror row plus condition-only probes. Each probe is one
+    /// more select by name, which ovsdb-server answers by visiting every Mirror row, so a probe is sent only for a name whose
+    /// request can need its answer (<paramref name="probes"/>; null: all of them).
+    /// </summary>
+    /// <param name="remotes">Per name, the canonical remote definition to probe for (null: none); null: no remote probes.</param>
     public static AttachSnapshot ReadForAttach(OvsdbConnection connection, string bridge, string port,
-        IReadOnlyList<string> mirrorNames, IReadOnlyList<string?>? remotes = null)
+        IReadOnlyList<string> mirrorNames, IReadOnlyList<string?>? remotes = null, IReadOnlyList<AttachProbes>? probes = null)
     {
-        var stride = remotes is null ? 3 : 4;
         var txn = new Transaction(VswitchSchema.Database)
             .Add(new SelectOperation(VswitchSchema.Bridge, Where.Eq(VswitchSchema.Name, bridge), BridgeSnapshot.Columns))
             .Add(new SelectOperation(VswitchSchema.Port, Where.Eq(VswitchSchema.Name, port), PortSnapshot.Columns));
+        var at = new (int Row, int Owned, int Portless, int Remote)[mirrorNames.Count];
         for (var n = 0; n < mirrorNames.Count; n++)
         {
             var name = mirrorNames[n];
+            var wanted = probes?[n] ?? AttachProbes.All;
             var byName = Where.Eq(VswitchSchema.Name, name);
-            txn.Add(new SelectOperation(VswitchSchema.Mirror, byName, MirrorSnapshot.AttachColumns))
-                .Add(new SelectOperation(VswitchSchema.Mirror,
-                    [.. byName, .. Where.Includes(VswitchSchema.ExternalIds, OwnerMarker.EmptyOwnedExternalIds)], UuidOnly))
-                .Add(new SelectOperation(VswitchSchema.Mirror,
+            at[n] = (txn.Operations.Count, -1, -1, -1);
+            txn.Add(new SelectOperation(VswitchSchema.Mirror, byName, MirrorSnapshot.AttachColumns));
+            if ((wanted & AttachProbes.Owned) != 0)
+            {
+                at[n].Owned = txn.Operations.Count;
+                txn.Add(new SelectOperation(VswitchSchema.Mirror,
+                    [.. byName, .. Where.Includes(VswitchSchema.ExternalIds, OwnerMarker.EmptyOwnedExternalIds)], UuidOnly));
+            }
+
+            if ((wanted & AttachProbes.Portless) != 0)
+            {
+                at[n].Portless = txn.Operations.Count;
+                txn.Add(new SelectOperation(VswitchSchema.Mirror,
                     [.. byName, .. Where.Eq(VswitchSchema.SelectSrcPort, OvsdbSet.Empty), .. Where.Eq(VswitchSchema.SelectDstPort, OvsdbSet.Empty)],
                     UuidOnly));
+            }
+
             if (remotes is not null)
             {
                 // Condition-only: whether the mirror's remote is the requested one ("" matches none).
+                at[n].Remote = txn.Operations.Count;
                 var remote = remotes[n] ?? "";
                 txn.Add(new SelectOperation(VswitchSchema.Mirror,
                     [.. byName, .. Where.Includes(VswitchSchema.ExternalIds, OvsdbMap.OfStrings([KeyValuePair.Create(TunnelPort.RemoteKey, remote)]))],
@@ -44,14 +61,13 @@ internal static class OvsStateReader
         var bridgeSnapshot = result[0].Rows is [var b] ? BridgeSnapshot.FromRow(b, bridge) : null;
         var portSnapshot = result[1].Rows is [var p] ? PortSnapshot.FromRow(p, port) : null;
         var mirrors = new Dictionary<string, IReadOnlyList<MirrorSnapshot>>(StringComparer.Ordinal);
+        HashSet<Guid> Matches(int index) => index < 0 ? [] : result[index].Rows.Select(r => r.Uuid).ToHashSet();
         for (var i = 0; i < mirrorNames.Count; i++)
         {
-            var owned = result[3 + (stride * i)].Rows.Select(r => r.Uuid).ToHashSet();
-            var portless = result[4 + (stride * i)].Rows.Select(r => r.Uuid).ToHashSet();
-            var remoteMatches = stride == 4 ? result[5 + (stride * i)].Rows.Select(r => r.Uuid).ToHashSet() : [];
+            var (owned, portless, remoteMatches) = (Matches(at[i].Owned), Matches(at[i].Portless), Matches(at[i].Remote));
             mirrors[mirrorNames[i]] =
             [
-                .. result[2 + (stride * i)].Rows
+                .. result[at[i].Row].Rows
                     .Where(r => bridgeSnapshot?.Holds(r.Uuid) == true)
                     .Select(r => MirrorSnapshot.FromAttachRow(r, owned.Contains(r.Uuid), portless.Contains(r.Uuid), remoteMatches.Contains(r.Uuid))),
             ];
