@@ -27,8 +27,13 @@ internal static class HostInterface
 
     private static string? FirstHostSide(JsonArray interfaces)
     {
-        foreach (var entry in interfaces.OfType<JsonObject>())
+        foreach (var node in interfaces)
         {
+            if (node is not JsonObject entry)
+            {
+                continue;
+            }
+
             var hasSandbox = entry["sandbox"] is JsonValue sandbox && sandbox.TryGetValue<string>(out var s) && s.Length > 0;
             if (!hasSandbox && entry["name"] is JsonValue name && name.TryGetValue<string>(out var n) && n.Length > 0)
             {

@@ -44,11 +44,14 @@ internal static class AttachPlanner
         int tunnels = 0; // RFC 7047 §5.1: a uuid-name is unique within its transaction, so each tunnel gets its own
         var key = id.Key;
         var locators = new List<KeyValuePair<string, string>>(requests.Count);
+        var locatorKeys = new List<OvsdbAtom>(requests.Count);
         foreach (var request in requests)
         {
             var record = RecordResolver.Resolve(request, network, port, pod);
             var recordMap = OvsdbMap.OfStrings([KeyValuePair.Create(key, record.Format())]);
-            locators.Add(KeyValuePair.Create(PortLocator.Key(id, request.Name), PortLocator.Value(record, request.Remote is not null)));
+            var locatorKey = PortLocator.Key(id, request.Name);
+            locators.Add(KeyValuePair.Create(locatorKey, PortLocator.Value(record, request.Remote is not null)));
+            locatorKeys.Add(OvsdbAtom.FromString(locatorKey));
             var candidates = snapshot.MirrorsByName.TryGetValue(request.Name, out var found) ? found : [];
             if (candidates.Count > 1)
             {
@@ -154,7 +157,7 @@ internal static class AttachPlanner
         // Where DEL will find these records without reading every member's (PortLocator): replaced by key, like the records.
         writes.Add(new MutateOperation(VswitchSchema.Port, Where.Uuid(port.Uuid),
         [
-            Mutation.Delete(VswitchSchema.ExternalIds, OvsdbSet.Of(locators.Select(l => OvsdbAtom.FromString(l.Key)))),
+            Mutation.Delete(VswitchSchema.ExternalIds, OvsdbSet.Of(locatorKeys)),
             Mutation.Insert(VswitchSchema.ExternalIds, OvsdbMap.OfStrings(locators)),
         ]));
 

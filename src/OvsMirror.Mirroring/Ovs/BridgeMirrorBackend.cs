@@ -30,7 +30,12 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, PluginConf
         var requests = config.Mirrors;
         var names = requests.Select(r => r.Name).ToArray();
         string?[]? remotes = requests.Any(r => r.Remote is not null) ? [.. requests.Select(r => r.Remote?.Canonical())] : null;
-        AttachProbes[] probes = [.. requests.Select(r => r.Probes)];
+        var probes = new AttachProbes[requests.Count];
+        for (var i = 0; i < probes.Length; i++)
+        {
+            probes[i] = requests[i].Probes;
+        }
+
         return OptimisticRetry.Run($"attach {id} to bridge {_bridge}", () =>
         {
             var snapshot = OvsStateReader.ReadForAttach(connection, _bridge, target, names, remotes, probes);

@@ -18,7 +18,7 @@ internal static class OvsStateReader
     /// </summary>
     /// <param name="remotes">Per name, the canonical remote definition to probe for (null: none); null: no remote probes.</param>
     public static AttachSnapshot ReadForAttach(OvsdbConnection connection, string bridge, string port,
-        IReadOnlyList<string> mirrorNames, IReadOnlyList<string?>? remotes = null, IReadOnlyList<AttachProbes>? probes = null)
+        IReadOnlyList<string> mirrorNames, IReadOnlyList<string?>? remotes = null, AttachProbes[]? probes = null)
     {
         var txn = new Transaction(VswitchSchema.Database)
             .Add(new SelectOperation(VswitchSchema.Bridge, Where.Eq(VswitchSchema.Name, bridge), BridgeSnapshot.Columns))
