@@ -61,6 +61,9 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, PluginConf
         var changed = detached.Count > 0;
         if (!located)
         {
+            // What the located commit emptied goes first: the full read below may end past the deadline.
+            RemoveEmptied(emptied);
+            emptied = [];
             OptimisticRetry.Run($"detach from bridge {_bridge}", () =>
             {
                 var (effective, absent) = AbsentTargetGuard.Narrow(connection, VswitchSchema.Database, VswitchSchema.Port, VswitchSchema.Name, selector);
@@ -87,6 +90,13 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, PluginConf
             }, deadline);
         }
 
+        RemoveEmptied(emptied);
+        return new DetachOutcome(changed, detached);
+    }
+
+    /// <summary>Best effort after a committed detach: the owned mirrors it left with no attachment go.</summary>
+    private void RemoveEmptied(IReadOnlyList<EmptyMirror> emptied)
+    {
         foreach (var mirror in emptied)
         {
             try
@@ -100,8 +110,6 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, PluginConf
                 log?.WriteLine($"ovs-mirror: warning: mirror {mirror.Name} is left with no attachment; GC will remove it: {e.Message}");
             }
         }
-
-        return new DetachOutcome(changed, detached);
     }
 
     /// <summary>
@@ -121,12 +129,21 @@ internal sealed class BridgeMirrorBackend(OvsdbConnection connection, PluginConf
         {
             var (b, port) = OvsStateReader.ReadForDetach(connection, _bridge, portName);
             bridgeRead = b;
-            if (b is null || port is null || LocatedDetachPlanner.Plan(port, id) is not { } plan)
+            if (b is null || port is null || LocatedDetachPlanner.Plan(port, id, _bridge) is not { } plan)
             {
                 return true;
             }
 
-            var result = Commit(plan.Transaction);
+            TransactionResult? result;
+            try
+            {
+                result = Commit(plan.Transaction, plan.TerminalGuards);
+            }
+            catch (CniException e) when (ReferenceEquals(e, LocatedDetachPlan.RemoteMirror))
+            {
+                return true; // nothing committed: the full read decides
+            }
+
             if (result is null)
             {
                 return false;

@@ -1,3 +1,4 @@
+using OvsMirror.Cni;
 using OvsMirror.Ovsdb;
 
 namespace OvsMirror.Mirroring.Ovs;
@@ -7,8 +8,14 @@ namespace OvsMirror.Mirroring.Ovs;
 /// <see cref="FirstMutate"/> + i, its emptiness probe <see cref="FirstProbe"/> + i.
 /// </summary>
 internal sealed class LocatedDetachPlan(Transaction transaction, IReadOnlyList<PortLocatorEntry> entries, IReadOnlyList<AttachmentRecord> records,
-    int firstMutate, int firstProbe)
+    int firstMutate, int firstProbe, IReadOnlyList<int> remoteGuards)
 {
+    /// <summary>What a failed "no tunnel port" guard means: a located mirror is remote, so the full read must decide.</summary>
+    public static readonly CniException RemoteMirror = new(CniErrorCode.IoFailure, "a located mirror is remote");
+
+    /// <summary>The "no tunnel port" guards, as terminal guards whose failure is <see cref="RemoteMirror"/>.</summary>
+    public IReadOnlyDictionary<int, CniException> TerminalGuards { get; } = ToTerminal(remoteGuards);
+
     public Transaction Transaction { get; } = transaction;
 
     public IReadOnlyList<PortLocatorEntry> Entries { get; } = entries;
@@ -19,6 +26,17 @@ internal sealed class LocatedDetachPlan(Transaction transaction, IReadOnlyList<P
     public int FirstMutate { get; } = firstMutate;
 
     public int FirstProbe { get; } = firstProbe;
+
+    private static Dictionary<int, CniException> ToTerminal(IReadOnlyList<int> guards)
+    {
+        var terminal = new Dictionary<int, CniException>(guards.Count);
+        foreach (var index in guards)
+        {
+            terminal[index] = RemoteMirror;
+        }
+
+        return terminal;
+    }
 
     /// <summary>The attachments whose record was on its mirror as located, and so was removed.</summary>
     public IEnumerable<DetachedAttachment> Removed(TransactionResult result)

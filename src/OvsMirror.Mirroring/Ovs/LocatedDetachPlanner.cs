@@ -8,7 +8,8 @@ namespace OvsMirror.Mirroring.Ovs;
 /// record}) that deletes the record by key (RFC 7047 §5.1) and, unless another attachment of the same port is on that mirror
 /// too, the port from its selections and output; its "count" (§5.2.4) says whether the record was there as located. Then
 /// the port's entries go by key, and per entry a probe says whether the mirror is now an owned mirror with no attachment.
-/// The one guard: the port's external_ids as read, so the "another attachment of this port" decision still holds.
+/// The guards: the port's external_ids as read, so the "another attachment of this port" decision still holds; and per
+/// mirror, that it has no tunnel port (it is not remote), else the plan does not apply.
 /// </summary>
 internal static class LocatedDetachPlanner
 {
@@ -17,7 +18,7 @@ internal static class LocatedDetachPlanner
     /// <returns>The plan; null when the entries cannot decide alone (none for this attachment; one that needs the
     /// mirror's other records; one that is not a record of this very port, which this version reads): the caller then
     /// reads the bridge's mirrors.</returns>
-    public static LocatedDetachPlan? Plan(LocatedPort port, AttachmentId id)
+    public static LocatedDetachPlan? Plan(LocatedPort port, AttachmentId id, string bridgeName)
     {
         ArgumentNullException.ThrowIfNull(port);
         var mine = port.Entries.Where(e => e.Id == id).ToList();
@@ -31,6 +32,18 @@ internal static class LocatedDetachPlanner
         var portAtom = OvsdbSet.Of(OvsdbAtom.FromUuid(port.Uuid));
         var txn = new Transaction(VswitchSchema.Database)
             .Add(Guards.Unchanged(VswitchSchema.Port, byPort, new OvsdbRow().Set(VswitchSchema.ExternalIds, port.ExternalIds)));
+        // A mirror this attachment joined as a plain producer or consumer may have become remote since (a remote producer
+        // joined it): its emptiness then depends on its remote definition, which this plan does not read. So the plan
+        // holds only while no tunnel port of those mirrors exists (TunnelPort.Name is fixed by bridge and mirror name);
+        // if one does, the caller reads the bridge's mirrors instead.
+        var remoteGuards = new List<int>();
+        foreach (var entry in mine)
+        {
+            remoteGuards.Add(txn.Operations.Count);
+            txn.Add(Guards.Absent(VswitchSchema.Port, Where.Eq(VswitchSchema.Name, TunnelPort.Name(bridgeName, entry.MirrorName))));
+        }
+
+        var firstMutate = txn.Operations.Count;
         var key = OvsdbSet.Of(OvsdbAtom.FromString(id.Key));
         foreach (var entry in mine)
         {
@@ -58,7 +71,7 @@ internal static class LocatedDetachPlanner
                 UuidOnly));
         }
 
-        return new LocatedDetachPlan(txn, mine, [.. records.Select(r => r!)], firstMutate: 1, firstProbe);
+        return new LocatedDetachPlan(txn, mine, [.. records.Select(r => r!)], firstMutate, firstProbe, remoteGuards);
     }
 
     /// <summary>The mirror named in the entry that holds exactly the located record. The record names the port's uuid, so

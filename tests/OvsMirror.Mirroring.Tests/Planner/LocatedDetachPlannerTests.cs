@@ -70,17 +70,22 @@ public sealed class LocatedDetachPlannerTests
         var record = SrcRecord(P);
         var port = PortWith(P, (PortLocator.Key(Id, "m1"), record), ("contPodName", "pod1"));
 
-        var plan = LocatedDetachPlanner.Plan(port, Id)!;
+        var plan = LocatedDetachPlanner.Plan(port, Id, Bridge)!;
 
         var ops = PlannerJson.Ops(plan.Transaction);
-        ops.Kinds().Should().Equal("wait", "mutate", "mutate", "select");
+        ops.Kinds().Should().Equal("wait", "wait", "mutate", "mutate", "select");
         ops[0].ShouldBeJson($$"""
             {"op":"wait","timeout":0,"table":"Port","where":[["_uuid","==",["uuid","{{P}}"]]],"columns":["external_ids"],"until":"==",
              "rows":[{"external_ids":["map",[["ovs-mirror/l/pod1/eth1/m1","{{record}}"],["contPodName","pod1"]]]}]}
             """);
+        // The mirror has not become remote since (a remote producer joining it adds its tunnel port, of a fixed name).
+        ops[1].ShouldBeJson($$"""
+            {"op":"wait","timeout":0,"table":"Port","where":[["name","==","{{TunnelPort.Name(Bridge, "m1")}}"]],"columns":["_uuid"],"until":"==","rows":[]}
+            """);
+        plan.TerminalGuards.Keys.Should().Equal(1);
         // Named by name and by the exact record (RFC 7047 §5.1 "includes" on a map compares pairs), so "count" says whether
         // the record was there as located; the record goes by key alone.
-        ops[1].ShouldBeJson($$"""
+        ops[2].ShouldBeJson($$"""
             {"op":"mutate","table":"Mirror",
              "where":[["name","==","m1"],["external_ids","includes",["map",[["ovs-mirror/a/pod1/eth1","{{record}}"]]]]],
              "mutations":[["external_ids","delete","ovs-mirror/a/pod1/eth1"],
@@ -88,11 +93,11 @@ public sealed class LocatedDetachPlannerTests
                           ["select_dst_port","delete",["uuid","{{P}}"]],
                           ["output_port","delete",["uuid","{{P}}"]]]}
             """);
-        ops[2].ShouldBeJson($$"""
+        ops[3].ShouldBeJson($$"""
             {"op":"mutate","table":"Port","where":[["_uuid","==",["uuid","{{P}}"]]],
              "mutations":[["external_ids","delete","ovs-mirror/l/pod1/eth1/m1"]]}
             """);
-        ops[3].ShouldBeJson("""
+        ops[4].ShouldBeJson("""
             {"op":"select","table":"Mirror","where":[["name","==","m1"],["external_ids","==",["map",[["ovs-mirror/owner","ovs-mirror"]]]]],
              "columns":["_uuid"]}
             """);
@@ -105,7 +110,7 @@ public sealed class LocatedDetachPlannerTests
         var port = PortWith(P, (PortLocator.Key(Id, "m1"), SrcRecord(P)), (PortLocator.Key(Other, "m1"), SrcRecord(P)),
             (PortLocator.Key(Id, "m2"), SrcRecord(P)));
 
-        var plan = LocatedDetachPlanner.Plan(port, Id)!;
+        var plan = LocatedDetachPlanner.Plan(port, Id, Bridge)!;
 
         var mutates = PlannerJson.Ops(plan.Transaction).OfKind("mutate").Where(op => (string?)op["table"] == "Mirror").ToList();
         mutates.Should().HaveCount(2);
@@ -129,7 +134,7 @@ public sealed class LocatedDetachPlannerTests
         var eq = entry.IndexOf('=', PortLocator.KeyPrefix.Length);
         var port = PortWith(P, (entry[..eq], entry[(eq + 1)..]));
 
-        LocatedDetachPlanner.Plan(port, Id).Should().BeNull(why);
+        LocatedDetachPlanner.Plan(port, Id, Bridge).Should().BeNull(why);
     }
 
     [Fact]
@@ -137,6 +142,6 @@ public sealed class LocatedDetachPlannerTests
     {
         var port = PortWith(P, (PortLocator.Key(Id, "m1"), SrcRecord(P)), (PortLocator.Key(Id, "remote"), PortLocator.FullRead));
 
-        LocatedDetachPlanner.Plan(port, Id).Should().BeNull("one DEL is one transaction, and the remote mirror's needs the full read");
+        LocatedDetachPlanner.Plan(port, Id, Bridge).Should().BeNull("one DEL is one transaction, and the remote mirror's needs the full read");
     }
 }

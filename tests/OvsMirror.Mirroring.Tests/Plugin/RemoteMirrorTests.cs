@@ -143,8 +143,12 @@ public sealed class RemoteMirrorTests
         plugin.Add("br1", "prod2", RemoteProducer(Gre(), "m2"), "p4").ShouldFail(100, "mirror m2 already outputs to a port");
     }
 
-    [OvsFact]
-    public async Task ARemoteProducer_JoiningAMirrorWithoutOutput_AddsTheTunnel()
+    /// <param name="delWithPrevResult">DEL as libcni sends it for cniVersion 0.4.0 and later: p1's port locator then names a
+    /// mirror that became remote after p1 joined it, and the DEL must still remove the mirror and its tunnel.</param>
+    [OvsTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ARemoteProducer_JoiningAMirrorWithoutOutput_AddsTheTunnel(bool delWithPrevResult)
     {
         var (sandbox, plugin) = await StartAsync();
         await using var _ = sandbox;
@@ -155,8 +159,11 @@ public sealed class RemoteMirrorTests
         var mirror = await sandbox.MirrorOnBridgeAsync("br1", "mirror1");
         var tunnel = (await TunnelPortsAsync(sandbox)).Should().ContainSingle().Subject;
         (await sandbox.MirrorColumnAsync(mirror, "output_port")).Should().Be(await sandbox.PortUuidAsync(tunnel));
-        plugin.Del("br1", "p2").ShouldSucceed();
-        plugin.Del("br1", "p1").ShouldSucceed();
+        PluginRun Del(string port, string id) => delWithPrevResult
+            ? plugin.Run("DEL", PluginHarness.WithPrevResult(plugin.Config("br1", null), port), id)
+            : plugin.Del("br1", id);
+        Del("prod2", "p2").ShouldSucceed();
+        Del("prod1", "p1").ShouldSucceed();
         (await sandbox.MirrorsAsync()).Should().BeEmpty();
         (await TunnelPortsAsync(sandbox)).Should().BeEmpty();
     }
