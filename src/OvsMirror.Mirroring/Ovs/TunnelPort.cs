@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using OvsMirror.Mirroring.Config;
 using OvsMirror.Ovsdb;
@@ -16,7 +15,8 @@ internal static class TunnelPort
 
     public static string Name(string bridge, string mirror)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(bridge + "\0" + mirror));
+        // Sha256, not System.Security.Cryptography.SHA256: that one loads OpenSSL on its first use (about 5 ms).
+        var hash = Sha256.HashData(Encoding.UTF8.GetBytes(bridge + "\0" + mirror));
         return "omt" + Convert.ToHexStringLower(hash)[..12];
     }
 
