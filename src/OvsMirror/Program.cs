@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text;
 using OvsMirror;
 
 // Only this file touches the process boundary (STYLE.md §6). kubelet sets CNI_COMMAND; an operator does not.
@@ -9,9 +10,15 @@ if (Environment.GetEnvironmentVariable("CNI_COMMAND") is not null)
 {
     // CNI mode skips System.CommandLine entirely: every pod start pays for what runs here.
     var timeline = StartupTimeline.FromEnvironment(Environment.GetEnvironmentVariable("OVS_MIRROR_TIMING"), mainTimestamp);
-    using var stdin = Console.OpenStandardInput();
-    using var stdout = Console.OpenStandardOutput();
-    return CniEntryPoint.Run(Environment.GetEnvironmentVariable, stdin, stdout, Console.Error, programName, timeline);
+    // Not Console's streams: their first use sets up the terminal (StandardStream says why).
+    using var stdin = StandardStream.Input();
+    using var stdout = StandardStream.Output();
+    using var stderrWriter = new StreamWriter(StandardStream.Error(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false))
+    {
+        AutoFlush = true,
+    };
+    var stderr = TextWriter.Synchronized(stderrWriter);
+    return CniEntryPoint.Run(Environment.GetEnvironmentVariable, stdin, stdout, stderr, programName, timeline);
 }
 
 // By hand: only version/install/uninstall/pause, without System.CommandLine (its code would be in every CNI call's

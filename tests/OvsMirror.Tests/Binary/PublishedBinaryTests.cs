@@ -28,6 +28,44 @@ public sealed class PublishedBinaryTests
     }
 
     [Fact]
+    public async Task Result_OnAStdoutThatIsAFileSharedWithTheNextWriter_ComesFirstAndWhole()
+    {
+        // A shell redirect: the plugin and the command after it write through one descriptor of a regular file. The
+        // result has to move that descriptor's offset (write(2), not pwrite(2) at a private offset), or the next
+        // writer overwrites it.
+        var dir = System.IO.Directory.CreateTempSubdirectory("ovs-mirror-stdout-").FullName;
+        try
+        {
+            var input = Path.Combine(dir, "in.json");
+            var output = Path.Combine(dir, "out");
+            await File.WriteAllTextAsync(input, "{\"cniVersion\":\"1.0.0\"}");
+
+            var run = await ProcessRunner.RunAsync("/bin/sh", ["-c", "{ \"$0\" < \"$1\"; printf after; } > \"$2\"",
+                PublishedBinary.PathOf(), input, output], TimeSpan.FromSeconds(30), CniEnv("VERSION"));
+
+            run.ExitCode.Should().Be(0, run.StandardError);
+            var text = await File.ReadAllTextAsync(output);
+            text.Should().EndWith("after");
+            JsonNode.Parse(text[..^"after".Length])!["cniVersion"]!.GetValue<string>().Should().Be("1.0.0");
+        }
+        finally
+        {
+            System.IO.Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Result_WhenStdoutCannotBeWritten_IsAFailedCallWithTheReasonOnStderr()
+    {
+        // stdout open for reading only: write(2) fails (EBADF), and the call says so on stderr instead of exiting 0.
+        var run = await ProcessRunner.RunAsync("/bin/sh", ["-c", "exec 1>&-; exec \"$0\" 1</dev/null", PublishedBinary.PathOf()],
+            TimeSpan.FromSeconds(30), CniEnv("VERSION"), "{\"cniVersion\":\"1.0.0\"}");
+
+        run.ExitCode.Should().Be(1);
+        run.StandardError.Should().Contain("write fd 1: Bad file descriptor").And.Contain("cannot write the error to stdout");
+    }
+
+    [Fact]
     public async Task Help_WithoutCniCommand_ListsThePluginBinarysOwnCommands()
     {
         var run = await PublishedBinary.RunAsync("ovs-mirror", new Dictionary<string, string>(), "", "--help");

@@ -1,0 +1,131 @@
+using System.Runtime.InteropServices;
+
+namespace OvsMirror;
+
+/// <summary>
+/// A process's standard input, output or error as a <see cref="Stream"/> over read(2) and write(2), for CNI mode.
+/// </summary>
+/// <remarks>
+/// Not <see cref="Console"/>'s streams: their first use sets up the terminal and signal handling, about 0.2 ms of
+/// every CNI call (issue 14), for descriptors that kubelet's runtime connects to pipes. Not <see cref="FileStream"/>
+/// either: on a regular file (a redirect such as <c>&gt; result.json</c>) it reads and writes with pread(2)/pwrite(2)
+/// at its own offset, which leaves the descriptor's offset where it was, so the next writer overwrites the result.
+/// read(2) and write(2) use and move the descriptor's offset, as a shell expects. EINTR is retried; a short write is
+/// continued. SIGPIPE is ignored by the .NET runtime, so a reader of stdout that went away is an
+/// <see cref="IOException"/>.
+/// </remarks>
+internal sealed partial class StandardStream : Stream
+{
+    private const int EIntr = 4;
+
+    private readonly int _fd;
+    private readonly bool _write;
+    private readonly bool _bestEffort;
+
+    private StandardStream(int fd, bool write, bool bestEffort = false)
+    {
+        _fd = fd;
+        _write = write;
+        _bestEffort = bestEffort;
+    }
+
+    public static StandardStream Input() => new(0, write: false);
+
+    public static StandardStream Output() => new(1, write: true);
+
+    /// <summary>Standard error is the log: a write that fails is dropped, never the call's failure.</summary>
+    public static StandardStream Error() => new(2, write: true, bestEffort: true);
+
+    public override bool CanRead => !_write;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => _write;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override unsafe int Read(Span<byte> buffer)
+    {
+        if (_write)
+        {
+            throw new NotSupportedException();
+        }
+
+        fixed (byte* p = buffer)
+        {
+            while (true)
+            {
+                var n = read(_fd, p, (nuint)buffer.Length);
+                if (n >= 0)
+                {
+                    return (int)n;
+                }
+
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno != EIntr)
+                {
+                    throw new IOException($"read fd {_fd}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+                }
+            }
+        }
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override unsafe void Write(ReadOnlySpan<byte> buffer)
+    {
+        if (!_write)
+        {
+            throw new NotSupportedException();
+        }
+
+        fixed (byte* p = buffer)
+        {
+            var done = 0;
+            while (done < buffer.Length)
+            {
+                var n = write(_fd, p + done, (nuint)(buffer.Length - done));
+                if (n >= 0)
+                {
+                    done += (int)n;
+                    continue;
+                }
+
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == EIntr)
+                {
+                    continue;
+                }
+
+                if (_bestEffort)
+                {
+                    return;
+                }
+
+                throw new IOException($"write fd {_fd}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+            }
+        }
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static unsafe partial nint read(int fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static unsafe partial nint write(int fd, byte* buffer, nuint count);
+}
