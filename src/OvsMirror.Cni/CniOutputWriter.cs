@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OvsMirror.Json;
 
 namespace OvsMirror.Cni;
 
@@ -11,7 +11,7 @@ internal static class CniOutputWriter
     private static readonly JsonWriterOptions WriterOptions = new()
     {
         // stdout is read by a CNI runtime, never embedded in HTML: keep quotes and non-ASCII readable.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = MinimalJsonEncoder.Instance,
         Indented = false,
     };
 

@@ -1,5 +1,5 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using OvsMirror.Json;
 
 namespace OvsMirror.Ovsdb;
 
@@ -8,7 +8,7 @@ public static class OvsdbJson
 {
     public static JsonWriterOptions WriterOptions { get; } = new()
     {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = MinimalJsonEncoder.Instance,
         Indented = false,
         SkipValidation = true,
     };
