@@ -19,7 +19,12 @@ public static class CniResult
         }
 
         var output = (JsonObject)config.PrevResult.DeepClone();
-        output["cniVersion"] = config.CniVersion;
+        // The configuration's own node when it holds the version (a JsonElement view, cloned): a new JsonValue made
+        // from the string would build System.Text.Json's string converter on first use, with reflection (issue 14).
+        output["cniVersion"] = config.Raw["cniVersion"] is JsonValue version && JsonStringValue.TryRead(version, out var text)
+            && text == config.CniVersion
+            ? version.DeepClone()
+            : JsonValue.Create(config.CniVersion);
         return output;
     }
 }

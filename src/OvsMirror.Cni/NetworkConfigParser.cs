@@ -194,17 +194,7 @@ internal static class NetworkConfigParser
             ?? throw new CniException(CniErrorCode.InvalidNetworkConfig, $"{key} must be an object");
     }
 
-    private static bool TryGetString(JsonNode? node, out string value)
-    {
-        if (node is JsonValue jsonValue && jsonValue.GetValueKind() == JsonValueKind.String)
-        {
-            value = jsonValue.GetValue<string>();
-            return true;
-        }
-
-        value = string.Empty;
-        return false;
-    }
+    private static bool TryGetString(JsonNode? node, out string value) => JsonStringValue.TryRead(node, out value);
 
     private static bool IsBlank(ReadOnlySpan<byte> utf8)
     {

@@ -34,8 +34,8 @@ internal static class HostInterface
                 continue;
             }
 
-            var hasSandbox = entry["sandbox"] is JsonValue sandbox && sandbox.TryGetValue<string>(out var s) && s.Length > 0;
-            if (!hasSandbox && entry["name"] is JsonValue name && name.TryGetValue<string>(out var n) && n.Length > 0)
+            var hasSandbox = JsonStringValue.TryRead(entry["sandbox"], out var s) && s.Length > 0;
+            if (!hasSandbox && JsonStringValue.TryRead(entry["name"], out var n) && n.Length > 0)
             {
                 return n;
             }

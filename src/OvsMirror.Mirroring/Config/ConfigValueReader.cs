@@ -42,9 +42,7 @@ internal static class ConfigValueReader
     /// </summary>
     public static string ReadString(JsonNode? node, string path)
     {
-        string text = node is JsonValue value && value.GetValueKind() == JsonValueKind.String
-            ? value.GetValue<string>()
-            : throw Invalid($"{path} must be a string");
+        string text = JsonStringValue.TryRead(node, out var value) ? value : throw Invalid($"{path} must be a string");
         int control = text.AsSpan().IndexOfAnyInRange('\u0000', '\u001f');
         if (control < 0)
         {

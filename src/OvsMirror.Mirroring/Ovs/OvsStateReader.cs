@@ -61,16 +61,36 @@ internal static class OvsStateReader
         var bridgeSnapshot = result[0].Rows is [var b] ? BridgeSnapshot.FromRow(b, bridge) : null;
         var portSnapshot = result[1].Rows is [var p] ? PortSnapshot.FromRow(p, port) : null;
         var mirrors = new Dictionary<string, IReadOnlyList<MirrorSnapshot>>(StringComparer.Ordinal);
-        HashSet<Guid> Matches(int index) => index < 0 ? [] : result[index].Rows.Select(r => r.Uuid).ToHashSet();
+        // Loops, not LINQ chains: Select on a LINQ iterator is a generic virtual call, which NativeAOT resolves at run
+        // time on first use, in every CNI call (issue 14).
+        HashSet<Guid> Matches(int index)
+        {
+            var uuids = new HashSet<Guid>();
+            if (index >= 0)
+            {
+                foreach (var row in result[index].Rows)
+                {
+                    uuids.Add(row.Uuid);
+                }
+            }
+
+            return uuids;
+        }
+
         for (var i = 0; i < mirrorNames.Count; i++)
         {
             var (owned, portless, remoteMatches) = (Matches(at[i].Owned), Matches(at[i].Portless), Matches(at[i].Remote));
-            mirrors[mirrorNames[i]] =
-            [
-                .. result[at[i].Row].Rows
-                    .Where(r => bridgeSnapshot?.Holds(r.Uuid) == true)
-                    .Select(r => MirrorSnapshot.FromAttachRow(r, owned.Contains(r.Uuid), portless.Contains(r.Uuid), remoteMatches.Contains(r.Uuid))),
-            ];
+            var onBridge = new List<MirrorSnapshot>();
+            foreach (var row in result[at[i].Row].Rows)
+            {
+                if (bridgeSnapshot?.Holds(row.Uuid) == true)
+                {
+                    onBridge.Add(MirrorSnapshot.FromAttachRow(row, owned.Contains(row.Uuid), portless.Contains(row.Uuid),
+                        remoteMatches.Contains(row.Uuid)));
+                }
+            }
+
+            mirrors[mirrorNames[i]] = onBridge;
         }
 
         return new AttachSnapshot(bridgeSnapshot, portSnapshot, port, mirrors);
