@@ -57,8 +57,8 @@ public sealed class OvsdbConnection : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var timeoutMs = (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue);
         IOvsdbTransport transport = endpoint.Kind == OvsdbEndpointKind.Unix
-            ? UnixSocketTransport.Connect(endpoint.Path, timeoutMs)
-            : TcpSocketTransport.Connect(endpoint, timeoutMs);
+            ? PosixSocketTransport.ConnectUnix(endpoint.Path, timeoutMs)
+            : PosixSocketTransport.ConnectTcp(endpoint, timeoutMs);
         return new OvsdbConnection(transport, endpoint, timeout);
     }
 
