@@ -17,6 +17,12 @@ internal sealed class LatencyBench(Tools tools, Plugin plugin, Random rng)
     public const string OvsCniAdd = "ovs-cni ovs-mirror-producer ADD";
     public const string OvsCniDel = "ovs-cni ovs-mirror-producer DEL";
     public const string Timed = " [timed]";
+
+    /// <summary>The plugin's own image doing no OVSDB work: its start-up and exit, against which ADD and DEL are judged.</summary>
+    public const string Version = "VERSION (ovs-mirror's image, no OVSDB work)";
+
+    /// <summary>What libcni sends with VERSION (CNI SPEC §VERSION: a config holding only cniVersion).</summary>
+    private const string VersionConfig = "{\"cniVersion\":\"1.0.0\"}";
     public const string Purge = " +purge";
 
     /// <summary>The ovs-mirror contenders, in table order.</summary>
@@ -57,6 +63,8 @@ internal sealed class LatencyBench(Tools tools, Plugin plugin, Random rng)
             new[] { new Step(True, () => Proc.Run(Command.Of(tools.True))) },
             new[] { new Step(Hello, () => Proc.Run(Command.Of(tools.Hello))) },
             new[] { new Step(Hello + Timed, () => Proc.Run(Command.Of(tools.Hello), timing: true)) },
+            new[] { new Step(Version, () => Proc.Run(plugin.Call("VERSION", "bench-version", VersionConfig))) },
+            new[] { new Step(Version + Timed, () => Proc.Run(plugin.Call("VERSION", "bench-version", VersionConfig), timing: true)) },
             new[]
             {
                 new Step(VsctlAdd, () => Proc.Run(sandbox.Vsctl(tools, false, "--", "--id=@p", "get", "port", "v1", "--", "add", "mirror", "mA", "select_src_port", "@p"))),
