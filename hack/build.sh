@@ -11,6 +11,8 @@
 # Then hack/image.sh writes the OCI image archive to artifacts/ (SKIP_IMAGE=1 skips it).
 #
 #   ./hack/build.sh                 the above
+#   OVS_MIRROR_PIE=1 ./hack/build.sh  the plugin as a position-independent executable (default: fixed address,
+#                                   see src/OvsMirror/OvsMirror.csproj and README "Performance")
 #   ./hack/build.sh --upgrade-peer  also publish a second build that differs only in its informational
 #                                   version (artifacts/upgrade-peer/ovs-mirror), for the upgrade-safety test,
 #                                   and its image (artifacts/upgrade-peer/image/), for the DaemonSet's rolling update
@@ -82,6 +84,8 @@ SYSROOT=$("$ROOT/hack/sysroot.sh") || die "hack/sysroot.sh failed"
 # linked output so a binary once linked against the host's glibc (a plain dotnet publish) is never reused.
 rm -rf src/OvsMirror/bin/Release/net10.0/linux-x64/native src/OvsMirrorCtl/bin/Release/net10.0/linux-x64/native
 PORTABLE=(-p:SysRoot="$SYSROOT" -p:CppCompilerAndLinker="$CC")
+# The plugin is a fixed-address executable (src/OvsMirror/OvsMirror.csproj says why); OVS_MIRROR_PIE=1 builds a PIE.
+[ "${OVS_MIRROR_PIE:-0}" = 1 ] && PORTABLE+=(-p:OvsMirrorPie=true)
 run publish dotnet publish src/OvsMirror/OvsMirror.csproj -c Release -r linux-x64 -o "$PUB" -nologo "${PORTABLE[@]}"
 run publish-ctl dotnet publish src/OvsMirrorCtl/OvsMirrorCtl.csproj -c Release -r linux-x64 -o "$PUB/ctl" -nologo "${PORTABLE[@]}"
 

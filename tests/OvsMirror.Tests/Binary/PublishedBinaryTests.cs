@@ -66,6 +66,27 @@ public sealed class PublishedBinaryTests
     }
 
     [Fact]
+    public void ThePlugin_IsAFixedAddressExecutable_AndTheOperatorCli_IsPositionIndependent()
+    {
+        // ELF e_type at offset 16 (System V ABI, ELF header): 2 = ET_EXEC (fixed address), 3 = ET_DYN (PIE).
+        // README "Performance" says why the plugin is not a PIE (its start-up) and how to build one.
+        static int ElfType(string path)
+        {
+            var header = new byte[18];
+            using (var file = File.OpenRead(path))
+            {
+                file.ReadExactly(header);
+            }
+
+            header.AsSpan(0, 4).ToArray().Should().Equal(0x7f, (byte)'E', (byte)'L', (byte)'F');
+            return header[16] | (header[17] << 8);
+        }
+
+        ElfType(PublishedBinary.PathOf("ovs-mirror")).Should().Be(2, "the CNI plugin is linked -no-pie (src/OvsMirror/OvsMirror.csproj)");
+        ElfType(PublishedBinary.PathOf("ovs-mirrorctl")).Should().Be(3, "the operator CLI keeps the default, a PIE");
+    }
+
+    [Fact]
     public async Task Help_WithoutCniCommand_ListsThePluginBinarysOwnCommands()
     {
         var run = await PublishedBinary.RunAsync("ovs-mirror", new Dictionary<string, string>(), "", "--help");
