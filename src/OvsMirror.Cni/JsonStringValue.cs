@@ -14,7 +14,8 @@ public static class JsonStringValue
     /// at run time on first use (the type loader builds the instantiation), part of every CNI call (issue 14).
     /// <see cref="JsonNode.ToString"/> returns the unquoted text of a string parsed from a <see cref="JsonElement"/>
     /// (as <see cref="NetworkConfigParser"/> parses) or created from a string; any other kind of string node
-    /// writes itself as a JSON string literal, so a result that could be one takes the typed accessor instead.
+    /// writes itself as a JSON string literal, so a result that could be one is decoded by the typed accessor or,
+    /// when the node holds no string (a Guid, a DateTime), from the literal.
     /// </remarks>
     public static bool TryRead(JsonNode? node, out string text)
     {
@@ -27,7 +28,17 @@ public static class JsonStringValue
         text = value.ToString();
         if (text.Length >= 2 && text[0] == '"' && text[^1] == '"')
         {
-            text = value.GetValue<string>();
+            // Either a string that is itself quoted, or a node that wrote itself as a JSON literal (one parsed by
+            // JsonNode.Parse(string), a Guid, a DateTime): the typed accessor or, for the latter, the literal decides.
+            if (value.TryGetValue<string>(out var typed))
+            {
+                text = typed;
+            }
+            else
+            {
+                using var literal = JsonDocument.Parse(text);
+                text = literal.RootElement.GetString()!;
+            }
         }
 
         return true;

@@ -11,7 +11,7 @@ namespace OvsMirror.Ovsdb;
 /// IPv4/IPv6/unix stacks, and non-blocking use starts the socket engine's epoll thread (measured at 1.6–2.9 ms per
 /// CNI call, more than the OVSDB round trips themselves); and with System.Net.NameResolution it puts 0.34 MB of
 /// code in the image every CNI call starts (0.3 ms of its start-up, issue 14). The descriptor is non-blocking and
-/// close-on-exec; every wait is a poll with the caller's deadline.
+/// close-on-exec; every wait is a poll with the caller's deadline (a name lookup is the one call that is not).
 /// </summary>
 internal sealed unsafe partial class PosixSocketTransport : IOvsdbTransport
 {
@@ -63,17 +63,44 @@ internal sealed unsafe partial class PosixSocketTransport : IOvsdbTransport
 
     /// <summary>
     /// connect(2) to <c>tcp:HOST:PORT</c>, with TCP_NODELAY (each request is one small write). A host that is not an
-    /// IP address is resolved with getaddrinfo(3), and its first address is used.
+    /// IP address is resolved with getaddrinfo(3), and its addresses are tried in the resolver's order until one
+    /// connects (as Go's net.Dial does: "localhost" may come as ::1 first to a server that listens on 127.0.0.1 only),
+    /// all within <paramref name="timeoutMs"/>; the name lookup itself is not bounded by it.
     /// </summary>
     /// <exception cref="OvsdbConnectionException">The host could not be resolved or reached.</exception>
-    /// <exception cref="OvsdbTimeoutException">The connect did not finish within <paramref name="timeoutMs"/>.</exception>
+    /// <exception cref="OvsdbTimeoutException">No connect finished within <paramref name="timeoutMs"/>.</exception>
     public static PosixSocketTransport ConnectTcp(OvsdbEndpoint endpoint, int timeoutMs)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         var description = endpoint.ToString();
+        List<IPAddress> candidates = IPAddress.TryParse(endpoint.Host, out var literal)
+            ? [literal]
+            : Resolve(endpoint.Host, description);
+        var deadline = Environment.TickCount64 + timeoutMs;
+        OvsdbConnectionException? refused = null;
+        foreach (var ip in candidates)
+        {
+            var left = (int)Math.Max(0, deadline - Environment.TickCount64);
+            try
+            {
+                var transport = ConnectTcp(ip, endpoint.Port, description, left);
+                int one = 1;
+                _ = setsockopt(transport._fd, IpProtoTcp, TcpNodelay, &one, sizeof(int));
+                return transport;
+            }
+            catch (OvsdbConnectionException e) when (candidates.Count > 1)
+            {
+                refused ??= e;
+            }
+        }
+
+        throw refused ?? new OvsdbConnectionException($"cannot connect to {description}: no address");
+    }
+
+    private static PosixSocketTransport ConnectTcp(IPAddress ip, int port, string description, int timeoutMs)
+    {
         var address = stackalloc byte[SockaddrIn6Size];
         new Span<byte>(address, SockaddrIn6Size).Clear();
-        var ip = IPAddress.TryParse(endpoint.Host, out var literal) ? literal : Resolve(endpoint.Host, description);
         uint length;
         int family;
         if (ip.AddressFamily == AddressFamily.InterNetworkV6)
@@ -94,12 +121,9 @@ internal sealed unsafe partial class PosixSocketTransport : IOvsdbTransport
             ip.TryWriteBytes(new Span<byte>(address + 4, 4), out _);
         }
 
-        address[2] = (byte)(endpoint.Port >> 8);
-        address[3] = (byte)endpoint.Port;
-        var transport = Connect(family, address, length, description, timeoutMs);
-        int one = 1;
-        _ = setsockopt(transport._fd, IpProtoTcp, TcpNodelay, &one, sizeof(int));
-        return transport;
+        address[2] = (byte)(port >> 8);
+        address[3] = (byte)port;
+        return Connect(family, address, length, description, timeoutMs);
     }
 
     private static PosixSocketTransport Connect(int family, byte* address, uint length, string description, int timeoutMs)
@@ -144,8 +168,8 @@ internal sealed unsafe partial class PosixSocketTransport : IOvsdbTransport
         }
     }
 
-    /// <summary>getaddrinfo(3) for a stream socket of either family; the first address, as the resolver orders them.</summary>
-    private static IPAddress Resolve(string host, string description)
+    /// <summary>getaddrinfo(3) for a stream socket of either family: its IPv4 and IPv6 addresses, in the resolver's order.</summary>
+    private static List<IPAddress> Resolve(string host, string description)
     {
         var hints = default(AddrInfo);
         hints.Socktype = SockStream;
@@ -159,20 +183,22 @@ internal sealed unsafe partial class PosixSocketTransport : IOvsdbTransport
 
         try
         {
+            var addresses = new List<IPAddress>();
             for (var ai = found; ai is not null; ai = ai->Next)
             {
                 if (ai->Family == AfInet && ai->Addrlen >= 8)
                 {
-                    return new IPAddress(new ReadOnlySpan<byte>(ai->Addr + 4, 4));
+                    addresses.Add(new IPAddress(new ReadOnlySpan<byte>(ai->Addr + 4, 4)));
                 }
-
-                if (ai->Family == AfInet6 && ai->Addrlen >= SockaddrIn6Size)
+                else if (ai->Family == AfInet6 && ai->Addrlen >= SockaddrIn6Size)
                 {
-                    return new IPAddress(new ReadOnlySpan<byte>(ai->Addr + 8, 16), *(uint*)(ai->Addr + 24));
+                    addresses.Add(new IPAddress(new ReadOnlySpan<byte>(ai->Addr + 8, 16), *(uint*)(ai->Addr + 24)));
                 }
             }
 
-            throw new OvsdbConnectionException($"cannot connect to {description}: {host} has no IPv4 or IPv6 address");
+            return addresses.Count > 0
+                ? addresses
+                : throw new OvsdbConnectionException($"cannot connect to {description}: {host} has no IPv4 or IPv6 address");
         }
         finally
         {

@@ -10,13 +10,16 @@ namespace OvsMirror;
 /// every CNI call (issue 14), for descriptors that kubelet's runtime connects to pipes. Not <see cref="FileStream"/>
 /// either: on a regular file (a redirect such as <c>&gt; result.json</c>) it reads and writes with pread(2)/pwrite(2)
 /// at its own offset, which leaves the descriptor's offset where it was, so the next writer overwrites the result.
-/// read(2) and write(2) use and move the descriptor's offset, as a shell expects. EINTR is retried; a short write is
-/// continued. SIGPIPE is ignored by the .NET runtime, so a reader of stdout that went away is an
-/// <see cref="IOException"/>.
+/// read(2) and write(2) use and move the descriptor's offset, as a shell expects. EINTR is retried, a short write is
+/// continued, and EAGAIN (a descriptor left non-blocking) waits in poll(2) as a blocking call would. SIGPIPE is
+/// ignored by the .NET runtime, so a reader of stdout that went away is an <see cref="IOException"/>.
 /// </remarks>
 internal sealed partial class StandardStream : Stream
 {
     private const int EIntr = 4;
+    private const int EAgain = 11;
+    private const short PollIn = 0x1;
+    private const short PollOut = 0x4;
 
     private readonly int _fd;
     private readonly bool _write;
@@ -70,7 +73,11 @@ internal sealed partial class StandardStream : Stream
                 }
 
                 var errno = Marshal.GetLastPInvokeError();
-                if (errno != EIntr)
+                if (errno == EAgain)
+                {
+                    WaitUntilReady(PollIn);
+                }
+                else if (errno != EIntr)
                 {
                     throw new IOException($"read fd {_fd}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
                 }
@@ -105,6 +112,13 @@ internal sealed partial class StandardStream : Stream
                     continue;
                 }
 
+                if (errno == EAgain)
+                {
+                    // A descriptor the caller made non-blocking: wait as a blocking write would.
+                    WaitUntilReady(PollOut);
+                    continue;
+                }
+
                 if (_bestEffort)
                 {
                     return;
@@ -119,9 +133,29 @@ internal sealed partial class StandardStream : Stream
     {
     }
 
+    /// <summary>poll(2) without a deadline: what read(2) or write(2) on a blocking descriptor would wait for.</summary>
+    private unsafe void WaitUntilReady(short events)
+    {
+        var fd = new PollFd { Fd = _fd, Events = events };
+        while (poll(&fd, 1, -1) < 0 && Marshal.GetLastPInvokeError() == EIntr)
+        {
+        }
+    }
+
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
     public override void SetLength(long value) => throw new NotSupportedException();
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static unsafe partial int poll(PollFd* fds, nuint count, int timeoutMs);
 
     [LibraryImport("libc", SetLastError = true)]
     private static unsafe partial nint read(int fd, byte* buffer, nuint count);

@@ -6,9 +6,11 @@ namespace OvsMirror.Json;
 
 /// <summary>
 /// Escapes in a JSON string what RFC 8259 §7 requires, the quotation mark, the reverse solidus and U+0000-U+001F (with
-/// the two-character forms where §7 has them), and the other control characters, U+007F-U+009F, so that no invisible
-/// byte reaches a log. Everything else, non-ASCII included, is written as UTF-8: OVSDB and CNI output are no HTML
-/// context. For ASCII this is exactly what <see cref="JavaScriptEncoder.UnsafeRelaxedJsonEscaping"/> wrote.
+/// the two-character forms where §7 has them), and the other control characters, U+007F-U+009F. Everything else,
+/// non-ASCII included, is written as UTF-8: OVSDB and CNI output are no HTML context. For ASCII this is exactly what
+/// <see cref="JavaScriptEncoder.UnsafeRelaxedJsonEscaping"/> wrote; unlike it, format characters (U+200B-U+200F,
+/// U+202A-U+202E, U+2028, U+2029, U+FEFF) and unassigned code points pass through as themselves. The plugin's own
+/// config reader refuses control characters in names (ConfigValueReader.ReadString).
 /// </summary>
 /// <remarks>
 /// Why not <see cref="JavaScriptEncoder.UnsafeRelaxedJsonEscaping"/> (or no encoder, which means
@@ -89,7 +91,13 @@ internal sealed class MinimalJsonEncoder : JavaScriptEncoder
         if (!MustEscape(unicodeScalar))
         {
             // Not escaped: the scalar itself, one or two UTF-16 code units.
-            return new Rune(unicodeScalar).TryEncodeToUtf16(destination, out numberOfCharactersWritten);
+            if (!Rune.TryCreate(unicodeScalar, out var rune))
+            {
+                numberOfCharactersWritten = 0;
+                return false;
+            }
+
+            return rune.TryEncodeToUtf16(destination, out numberOfCharactersWritten);
         }
 
         char shortForm = unicodeScalar switch

@@ -39,6 +39,25 @@ public sealed class JsonStringValueTests
     }
 
     [Theory]
+    [MemberData(nameof(Texts))]
+    public void AStringDeserializedByTheSerializer(string text)
+    {
+        var node = System.Text.Json.JsonSerializer.Deserialize<JsonNode>("{\"k\":" + Literal(text) + "}")!["k"];
+
+        JsonStringValue.TryRead(node, out var read).Should().BeTrue();
+        read.Should().Be(text);
+    }
+
+    [Fact]
+    public void ANodeThatHoldsNoStringButWritesOne_IsReadAsTheTextItWrites()
+    {
+        JsonStringValue.TryRead(JsonValue.Create(Guid.Empty), out var guid).Should().BeTrue();
+        guid.Should().Be("00000000-0000-0000-0000-000000000000");
+        JsonStringValue.TryRead(JsonValue.Create('"'), out var quote).Should().BeTrue();
+        quote.Should().Be("\"");
+    }
+
+    [Theory]
     [InlineData("1")]
     [InlineData("true")]
     [InlineData("null")]
