@@ -13,6 +13,7 @@ namespace OvsMirror.Faults.Tests;
 /// is never torn and a retry converges. Then DEL and GC leave nothing behind.
 /// </summary>
 [Trait("Category", "Fault")]
+[Collection(DeadlineJudgedTests.Name)]
 public sealed class OvsdbPausedMidCallTests(ITestOutputHelper output)
 {
     private const int TimeoutMs = 1500;

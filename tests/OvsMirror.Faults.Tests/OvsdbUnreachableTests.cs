@@ -11,6 +11,7 @@ namespace OvsMirror.Faults.Tests;
 /// command ends within timeoutMs with code 11 (STATUS: 50, CNI SPEC 1.1 §STATUS), never 999, and OVSDB is unchanged.
 /// </summary>
 [Trait("Category", "Fault")]
+[Collection(DeadlineJudgedTests.Name)]
 public sealed class OvsdbUnreachableTests(ITestOutputHelper output)
 {
     private const int TimeoutMs = 1500;
