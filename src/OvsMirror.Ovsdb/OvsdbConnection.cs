@@ -10,8 +10,8 @@ namespace OvsMirror.Ovsdb;
 /// <para>It is synchronous on purpose. A CNI plugin is a process of a few milliseconds that makes a
 /// handful of sequential calls; asynchronous sockets or timers start the thread pool and the socket
 /// engine, which costs more than the calls themselves (measured: ~3 ms of a ~10 ms NativeAOT run).
-/// Sockets driven with poll(2)-based deadlines keep every call on the calling thread (unix endpoints go
-/// straight to the syscalls: <see cref="UnixSocketTransport"/>).</para>
+/// Sockets driven with poll(2)-based deadlines keep every call on the calling thread (unix and tcp endpoints
+/// go straight to the syscalls: <see cref="PosixSocketTransport"/>).</para>
 /// <para>Calls from several threads are serialized. Replies are matched by id, so a late reply to a call
 /// that timed out is skipped; the server's "echo" requests (§4.1.11) are answered while a call waits.</para>
 /// </summary>
