@@ -63,7 +63,7 @@ internal static class NetworkConfigParser
     /// </summary>
     public static string? PeekSupportedVersion(JsonObject root)
     {
-        return root.TryGetPropertyValue("cniVersion", out var node) && TryGetString(node, out var version)
+        return root.TryGetPropertyValue("cniVersion", out var node) && JsonStringValue.TryRead(node, out var version)
             && CniVersion.IsSupported(version)
             ? version
             : null;
@@ -162,7 +162,7 @@ internal static class NetworkConfigParser
             throw new CniException(CniErrorCode.InvalidNetworkConfig, $"{path ?? key} is required");
         }
 
-        if (!TryGetString(node, out var value))
+        if (!JsonStringValue.TryRead(node, out var value))
         {
             throw new CniException(CniErrorCode.InvalidNetworkConfig, $"{path ?? key} must be a string");
         }
@@ -177,7 +177,7 @@ internal static class NetworkConfigParser
             return null;
         }
 
-        return TryGetString(node, out var value)
+        return JsonStringValue.TryRead(node, out var value)
             ? value
             : throw new CniException(CniErrorCode.InvalidNetworkConfig, $"{key} must be a string");
     }
@@ -193,8 +193,6 @@ internal static class NetworkConfigParser
         return node as JsonObject
             ?? throw new CniException(CniErrorCode.InvalidNetworkConfig, $"{key} must be an object");
     }
-
-    private static bool TryGetString(JsonNode? node, out string value) => JsonStringValue.TryRead(node, out value);
 
     private static bool IsBlank(ReadOnlySpan<byte> utf8)
     {
