@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace OvsMirror.Bench;
 
@@ -27,9 +26,9 @@ internal sealed record CallResult(double WallMs, int ExitCode, string Stdout, st
 }
 
 /// <summary>
-/// Runs child processes the same way for every contender: all three stdio streams are pipes, stdin is
-/// written and closed, stdout then stderr are read to the end, then the child is reaped. The wall time
-/// starts right before Process.Start and ends when WaitForExit returns.
+/// Runs child processes the same way for every contender (<see cref="Spawn"/>: posix_spawnp, all three stdio
+/// streams pipes, stdin written and closed, stdout and stderr read to EOF, the child reaped). The wall time starts
+/// right before posix_spawnp and ends when waitpid returns.
 /// </summary>
 internal static class Proc
 {
@@ -38,26 +37,8 @@ internal static class Proc
     /// <param name="timing">Set OVS_MIRROR_TIMING to the CLOCK_MONOTONIC time (ns) right before the spawn.</param>
     public static CallResult Run(Command cmd, bool timing = false, TimeSpan? timeout = null)
     {
-        var psi = Prepare(cmd);
-        long start;
-        if (timing)
-        {
-            start = Stopwatch.GetTimestamp();
-            psi.Environment["OVS_MIRROR_TIMING"] = start.ToString(CultureInfo.InvariantCulture);
-        }
-        else
-        {
-            start = Stopwatch.GetTimestamp();
-        }
-
-        using var process = Process.Start(psi) ?? throw new BenchException($"could not start {cmd.File}");
-        using var watchdog = new Timer(static p => TryKill((Process)p!), process, timeout ?? DefaultTimeout, Timeout.InfiniteTimeSpan);
-        WriteStdin(process, cmd.Stdin);
-        var stdout = process.StandardOutput.ReadToEnd();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        var end = Stopwatch.GetTimestamp();
-        return new CallResult(Stopwatch.GetElapsedTime(start, end).TotalMilliseconds, process.ExitCode, stdout, stderr);
+        using var child = Spawn.Start(cmd.File, cmd.Args, Environment(cmd), timing);
+        return child.Finish(cmd.Stdin, timeout ?? DefaultTimeout);
     }
 
     /// <summary>For setup and checks: throws with the output when the command fails.</summary>
@@ -75,30 +56,18 @@ internal static class Proc
     {
         var results = new CallResult[cmds.Count];
         var threads = new List<Thread>(cmds.Count);
+        var environments = cmds.Select(Environment).ToList();
         var t0 = Stopwatch.GetTimestamp();
         for (var i = 0; i < cmds.Count; i++)
         {
-            var psi = Prepare(cmds[i]);
-            var start = Stopwatch.GetTimestamp();
-            if (timing)
-            {
-                psi.Environment["OVS_MIRROR_TIMING"] = start.ToString(CultureInfo.InvariantCulture);
-            }
-
-            var process = Process.Start(psi) ?? throw new BenchException($"could not start {cmds[i].File}");
+            var child = Spawn.Start(cmds[i].File, cmds[i].Args, environments[i], timing);
             var index = i;
             var stdin = cmds[i].Stdin;
             var thread = new Thread(() =>
             {
-                using (process)
-                using (new Timer(static p => TryKill((Process)p!), process, DefaultTimeout, Timeout.InfiniteTimeSpan))
+                using (child)
                 {
-                    WriteStdin(process, stdin);
-                    var stdout = process.StandardOutput.ReadToEnd();
-                    var stderr = process.StandardError.ReadToEnd();
-                    process.WaitForExit();
-                    var end = Stopwatch.GetTimestamp();
-                    results[index] = new CallResult(Stopwatch.GetElapsedTime(start, end).TotalMilliseconds, process.ExitCode, stdout, stderr);
+                    results[index] = child.Finish(stdin, DefaultTimeout);
                 }
             }) { IsBackground = true };
             thread.Start();
@@ -113,58 +82,22 @@ internal static class Proc
         return (results, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
     }
 
-    private static ProcessStartInfo Prepare(Command cmd)
+    /// <summary>The harness's environment without OVS_MIRROR_TIMING, with the command's variables set over it.</summary>
+    private static List<string> Environment(Command cmd)
     {
-        var psi = new ProcessStartInfo(cmd.File)
+        var vars = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry e in System.Environment.GetEnvironmentVariables())
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in cmd.Args)
-        {
-            psi.ArgumentList.Add(a);
+            vars[(string)e.Key] = (string?)e.Value ?? "";
         }
 
-        psi.Environment.Remove("OVS_MIRROR_TIMING");
+        vars.Remove("OVS_MIRROR_TIMING");
         foreach (var (k, v) in cmd.Env)
         {
-            psi.Environment[k] = v;
+            vars[k] = v;
         }
 
-        return psi;
-    }
-
-    private static void WriteStdin(Process process, string text)
-    {
-        try
-        {
-            if (text.Length > 0)
-            {
-                process.StandardInput.Write(text);
-            }
-
-            process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // EPIPE: the child exited without reading stdin (/bin/true); its exit code tells the story
-        }
-    }
-
-    private static void TryKill(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-        }
+        return vars.Select(kv => kv.Key + "=" + kv.Value).ToList();
     }
 }
 

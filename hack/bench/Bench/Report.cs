@@ -236,7 +236,7 @@ internal static class Report
         md.AppendLine(Inv, $"{n} interleaved iterations (+{o.Warmup} warm-up): each iteration runs every contender once, the order shuffled " +
                            $"(ADD → CHECK → DEL of one attachment keep their order). One sandbox: ovsdb-server + ovs-vswitchd (netdev datapath), " +
                            $"bridge br1 with 13 internal ports; every measured call joins or leaves a mirror that already has a resident producer. " +
-                           $"Wall time from spawn to reaped, as the harness (a .NET process, like kubelet a separate process) sees it.").AppendLine();
+                           $"Wall time from spawn to reaped, as the harness sees it: posix_spawnp(3) and pipes, as Go's os/exec in containerd and Multus (Method).").AppendLine();
         md.AppendLine("| contender | n | p50 | p90 | p99 | mean | min | max |");
         md.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var name in new[] { LatencyBench.True, LatencyBench.Hello, LatencyBench.Version, LatencyBench.VsctlAdd, LatencyBench.VsctlRemove }
@@ -286,7 +286,7 @@ internal static class Report
 
         md.AppendLine("## 2. Startup breakdown (mean ms per phase, from `OVS_MIRROR_TIMING`)").AppendLine();
         md.AppendLine("Timed twins of the calls above (own mirrors and ports, same iterations). `main` is spawn → `Main` (the harness's " +
-                      "Process.Start, exec, loader, NativeAOT runtime init); `transactN` is the N-th OVSDB round trip; a phase a run did not " +
+                      "posix_spawnp, exec, loader, NativeAOT runtime init); `transactN` is the N-th OVSDB round trip; a phase a run did not " +
                       "have counts as 0. The hello prints the same line (`output` = its Console.WriteLine), so its `main` is the floor of " +
                       "ovs-mirror's. The last rows compare the harness wall time of the timed and the untimed calls.").AppendLine();
         BreakdownTable(md, [.. contenders.Select(c => c == LatencyBench.Hello ? "hello" : c == LatencyBench.Version ? "VERSION" : Short(c))], breakdowns,
@@ -505,8 +505,12 @@ internal static class Report
     private static void Method(StringBuilder md)
     {
         md.AppendLine("## Method").AppendLine();
-        md.AppendLine("- Every contender is a separate process started the same way (stdin, stdout and stderr are pipes; stdin is written and closed; " +
-                      "stdout and stderr are read to the end; the child is reaped). The harness overhead is in every number alike: `/bin/true` shows it.");
+        md.AppendLine("- Every contender is a separate process started the same way: posix_spawnp(3) (glibc: clone(CLONE_VM|CLONE_VFORK), as Go's " +
+                      "os/exec), signals at their defaults; stdin, stdout and stderr are pipes; stdin is written and closed; stdout and stderr " +
+                      "are read to the end in one poll(2) loop; the child is reaped with waitpid(2) (hack/bench/Bench/Spawn.cs). The harness " +
+                      "overhead is in every number alike: `/bin/true` shows it. (Until issue 14's second round the harness used .NET's " +
+                      "Process class, whose own machinery added about 0.3 ms to every call: `/bin/true` 1.37 against 1.08 ms p50 in back-to-back " +
+                      "runs of 100.)");
         md.AppendLine("- Percentiles interpolate between closest ranks. Nothing is discarded except the warm-up iterations.");
         md.AppendLine("- The sandboxes are hermetic (hack/lib/ovs-testenv.sh): private ovsdb-server, ovs-vswitchd in its own network namespace, " +
                       "stopped by PID. ovs-vsctl always gets `--no-wait`, so it never waits for ovs-vswitchd.");
