@@ -13,6 +13,8 @@
 #   ./hack/build.sh                 the above
 #   OVS_MIRROR_PIE=1 ./hack/build.sh  the plugin as a position-independent executable (default: fixed address,
 #                                   see src/OvsMirror/OvsMirror.csproj and README "Performance")
+#   OVS_MIRROR_CGROUP_SCAN=1 ./hack/build.sh  the plugin's runtime reads /proc/self/mountinfo at start-up, as a
+#                                   stock NativeAOT binary does (default: it does not; src/OvsMirror/Native/no-cgroup-scan.c)
 #   ./hack/build.sh --upgrade-peer  also publish a second build that differs only in its informational
 #                                   version (artifacts/upgrade-peer/ovs-mirror), for the upgrade-safety test,
 #                                   and its image (artifacts/upgrade-peer/image/), for the DaemonSet's rolling update
@@ -86,6 +88,9 @@ rm -rf src/OvsMirror/bin/Release/net10.0/linux-x64/native src/OvsMirrorCtl/bin/R
 PORTABLE=(-p:SysRoot="$SYSROOT" -p:CppCompilerAndLinker="$CC")
 # The plugin is a fixed-address executable (src/OvsMirror/OvsMirror.csproj says why); OVS_MIRROR_PIE=1 builds a PIE.
 [ "${OVS_MIRROR_PIE:-0}" = 1 ] && PORTABLE+=(-p:OvsMirrorPie=true)
+# The plugin's runtime skips its cgroup scan of /proc/self/mountinfo (src/OvsMirror/Native/no-cgroup-scan.c);
+# OVS_MIRROR_CGROUP_SCAN=1 keeps it.
+[ "${OVS_MIRROR_CGROUP_SCAN:-0}" = 1 ] && PORTABLE+=(-p:OvsMirrorNoCgroupScan=false)
 run publish dotnet publish src/OvsMirror/OvsMirror.csproj -c Release -r linux-x64 -o "$PUB" -nologo "${PORTABLE[@]}"
 run publish-ctl dotnet publish src/OvsMirrorCtl/OvsMirrorCtl.csproj -c Release -r linux-x64 -o "$PUB/ctl" -nologo "${PORTABLE[@]}"
 

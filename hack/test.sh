@@ -22,7 +22,7 @@ die() { echo "test.sh: ERROR: $*" >&2; exit 1; }
 
 # ---------------------------------------------------------------------------------------------
 # 1. packages
-PACKAGES=(openvswitch-switch ovn-central tcpdump ethtool iputils-ping jq netcat-openbsd)
+PACKAGES=(openvswitch-switch ovn-central tcpdump ethtool iputils-ping jq netcat-openbsd strace)
 
 pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'; }
 
