@@ -122,6 +122,11 @@ static int Run(Options options, string repo, string underTest, string binarySha)
         results.StormPurge = new StormBench(tools, plugin);
         results.StormPurge.Run(options.StormPods, options.StormRounds, purge: true);
     });
+    Section("mounts", () =>
+    {
+        results.MountTable = new MountTableBench(tools, plugin, rng);
+        results.MountTable.Run(options.ExtraMounts, options.Warmup, options.MountRuns);
+    });
 
     results.LoadAtEnd = Machine.LoadAverageNow();
     results.Duration = clock.Elapsed;
@@ -156,7 +161,7 @@ namespace OvsMirror.Bench
         public const string Usage = """
             usage: Bench --repo DIR --ovs-mirror PATH --hello PATH [--ovs-cni PATH | --ovs-cni-skipped WHY] [--out DIR] [--smoke] [--runs N] [--sweep-runs N]
                          [--storm-pods N] [--storm-rounds N] [--memory-probes N] [--warmup N] [--seed N]
-                         [--only latency,sweep,storm]
+                         [--mount-runs N] [--extra-mounts N] [--only latency,sweep,storm,mounts]
             """;
 
         public string Repo { get; private set; } = "";
@@ -186,11 +191,16 @@ namespace OvsMirror.Bench
 
         public int Warmup { get; private set; }
 
+        /// <summary>§6: iterations, and how many more mounts than this host's the node's table has.</summary>
+        public int MountRuns { get; private set; }
+
+        public int ExtraMounts { get; private set; }
+
         public int Seed { get; private set; }
 
         public int SetupParallelism { get; private set; } = Math.Max(2, 2 * Environment.ProcessorCount);
 
-        public HashSet<string> Sections { get; private set; } = new(["latency", "sweep", "storm"], StringComparer.Ordinal);
+        public HashSet<string> Sections { get; private set; } = new(["latency", "sweep", "storm", "mounts"], StringComparer.Ordinal);
 
         public IReadOnlyList<SweepPoint> SweepPoints { get; private set; } = [];
 
@@ -210,7 +220,7 @@ namespace OvsMirror.Bench
                         break;
                     case "--repo" or "--ovs-mirror" or "--hello" or "--out" or "--runs" or "--sweep-runs" or "--storm-pods"
                         or "--storm-rounds" or "--memory-probes" or "--warmup" or "--seed" or "--only" or "--as-given"
-                        or "--ovs-cni" or "--ovs-cni-skipped":
+                        or "--ovs-cni" or "--ovs-cni-skipped" or "--mount-runs" or "--extra-mounts":
                         if (i + 1 >= args.Length)
                         {
                             throw new BenchException($"{args[i]} needs a value");
@@ -248,11 +258,13 @@ namespace OvsMirror.Bench
             o.StormRounds = Int("--storm-rounds", o.Smoke ? 1 : 5, 1);
             o.MemoryProbes = Int("--memory-probes", o.Smoke ? 1 : 10, 0);
             o.Warmup = Int("--warmup", o.Smoke ? 1 : 3, 0);
+            o.MountRuns = Int("--mount-runs", o.Smoke ? 3 : 100, 1);
+            o.ExtraMounts = Int("--extra-mounts", o.Smoke ? 20 : 500, 1);
             o.Seed = Int("--seed", Environment.TickCount & 0x7fffffff, 0);
             if (values.TryGetValue("--only", out var only))
             {
                 o.Sections = new HashSet<string>(only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);
-                if (o.Sections.Except(["latency", "sweep", "storm"]).FirstOrDefault() is { } bad)
+                if (o.Sections.Except(["latency", "sweep", "storm", "mounts"]).FirstOrDefault() is { } bad)
                 {
                     throw new BenchException($"--only: unknown section '{bad}'");
                 }

@@ -28,6 +28,8 @@ internal sealed class Results
 
     public StormBench? StormPurge { get; set; }
 
+    public MountTableBench? MountTable { get; set; }
+
     public List<(string Name, string Path, long Bytes)> Sizes { get; } = [];
 
     public List<string> Errors { get; } = [];
@@ -79,6 +81,11 @@ internal static class Report
 
         Storm(md, r, o);
         Memory(md, r);
+        if (r.MountTable is { } mounts)
+        {
+            MountTable(md, mounts, o);
+        }
+
         Method(md);
         return md.ToString();
     }
@@ -500,6 +507,44 @@ internal static class Report
 
             md.AppendLine();
         }
+    }
+
+    private static void MountTable(StringBuilder md, MountTableBench b, Options o)
+    {
+        md.AppendLine("## 6. A node's mount table (ms, p50)").AppendLine();
+        md.AppendLine(Inv, $"{b.Samples.StatsOf(MountTableBench.Key(MountTableBench.Hello, false)).N} interleaved iterations " +
+                           $"(+{o.Warmup} warm-up) in two mount namespaces: this host's table ({b.MountLines.Host} lines of /proc/self/mountinfo) " +
+                           $"and a node's, with {b.ExtraMounts} more tmpfs mounts ({b.MountLines.Node} lines); a Kubernetes node has several " +
+                           $"mounts per pod in the namespace where kubelet, containerd and the plugins run. A stock NativeAOT runtime reads the " +
+                           $"whole table twice before `Main` (its cgroup lookups); ovs-mirror's does not (src/OvsMirror/Native/no-cgroup-scan.c). " +
+                           $"Every call of both columns is started through nsenter(1), which adds the same to each; the sandbox is ovsdb-server " +
+                           $"only, and each ADD joins a mirror that has a resident producer.").AppendLine();
+        md.AppendLine(Inv, $"| contender | host ({b.MountLines.Host} mounts) | node ({b.MountLines.Node} mounts) | growth |");
+        md.AppendLine("|---|---|---|---|");
+        void Line(string name, Func<bool, Stats> of)
+        {
+            var (h, n) = (of(false).P50, of(true).P50);
+            md.AppendLine(Inv, $"| {name} | {Ms(h)} | {Ms(n)} | {(n - h >= 0 ? "+" : "")}{Ms(n - h)} |");
+        }
+
+        Stats One(string c, bool node) => b.Samples.StatsOf(MountTableBench.Key(c, node));
+        Stats Both(string a, string d, bool node) => Pair(b.Samples, MountTableBench.Key(a, node), MountTableBench.Key(d, node));
+        Line(MountTableBench.Hello, node => One(MountTableBench.Hello, node));
+        Line(MountTableBench.Add, node => One(MountTableBench.Add, node));
+        Line(MountTableBench.Del, node => One(MountTableBench.Del, node));
+        Line("ovs-mirror ADD + DEL pair", node => Both(MountTableBench.Add, MountTableBench.Del, node));
+        if (b.HasOvsCni)
+        {
+            Line(MountTableBench.OvsCniAdd, node => One(MountTableBench.OvsCniAdd, node));
+            Line(MountTableBench.OvsCniDel, node => One(MountTableBench.OvsCniDel, node));
+            Line("ovs-cni ADD + DEL pair", node => Both(MountTableBench.OvsCniAdd, MountTableBench.OvsCniDel, node));
+            md.AppendLine();
+            var ratio = (bool node) => Both(MountTableBench.Add, MountTableBench.Del, node).P50 / Both(MountTableBench.OvsCniAdd, MountTableBench.OvsCniDel, node).P50;
+            md.AppendLine(Inv, $"The ovs-mirror pair ÷ ovs-cni's: {ratio(false):0.00}× on this host's table, {ratio(true):0.00}× on the node's " +
+                               $"(each including the two nsenter starts).");
+        }
+
+        md.AppendLine();
     }
 
     private static void Method(StringBuilder md)

@@ -4,7 +4,7 @@ namespace OvsMirror.Tests.Bench;
 
 /// <summary>
 /// hack/bench must not rot: its smoke mode (tiny sizes, every section: latency, breakdown, sweep, storm,
-/// memory) runs against real OVS sandboxes and writes its report. No timing is asserted: the numbers of a
+/// memory, the mount table) runs against real OVS sandboxes and writes its report. No timing is asserted: the numbers of a
 /// smoke run on a busy test machine mean nothing.
 /// </summary>
 public sealed class BenchSmokeTests
@@ -31,7 +31,7 @@ public sealed class BenchSmokeTests
             var md = await File.ReadAllTextAsync(results);
             md.Should().Contain("## Machine").And.Contain("## 1. Latency per call").And.Contain("## 2. Startup breakdown")
                 .And.Contain("## 3. Scale sweep").And.Contain("## 4. Storm").And.Contain("## 5. Memory and size")
-                .And.NotContain("**ERRORS**");
+                .And.Contain("## 6. A node's mount table").And.NotContain("**ERRORS**");
             (await File.ReadAllTextAsync(svg)).Should().StartWith("<svg").And.Contain("ovs-mirror ADD").And.EndWith("</svg>\n");
         }
         finally
