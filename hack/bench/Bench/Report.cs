@@ -123,7 +123,7 @@ internal static class Report
                 // on the same cores while the process exits. CHECK (same image, same reads, no commit) is the reference.
                 if (ExitTail(s, "producer ADD") is { } tailAdd && ExitTail(s, "producer CHECK") is { } tailCheck)
                 {
-                    addFloor += string.Create(Inv, $"; plus what ovs-vswitchd's reaction to the commit adds to its exit (exit → reaped, §2: ADD {Ms(tailAdd)} ms, CHECK {Ms(tailCheck)} ms) = {(i1 + a3 + Math.Max(0, tailAdd - tailCheck)) / hello:0.00}×");
+                    addFloor += string.Create(Inv, $"; plus what ovs-vswitchd's reaction to the commit adds to its exit (exit → reaped, p50 of §2's timed twins: ADD {Ms(tailAdd)} ms, CHECK {Ms(tailCheck)} ms) = {(i1 + a3 + Math.Max(0, tailAdd - tailCheck)) / hello:0.00}×");
                 }
             }
 
@@ -410,12 +410,15 @@ internal static class Report
     }
 
     /// <summary>Mean ms from `Main` to exit of the timed twin of <paramref name="contender"/> (§2); null when not timed.</summary>
-    /// <summary>Mean ms from the timed twin's last mark (its exit) to being reaped by the harness; null when not measured.</summary>
+    /// <summary>Median ms from the timed twin's last mark (its exit) to being reaped by the harness; null when not measured.</summary>
     private static double? ExitTail(Samples samples, string contender)
     {
-        var timed = samples.Of(contender + LatencyBench.Timed);
-        var b = Breakdown.Of(timed);
-        return b.Runs > 0 && b.Means.TryGetValue("total", out var total) ? timed.Average(x => x.WallMs) - total : null;
+        var tails = samples.Of(contender + LatencyBench.Timed)
+            .Select(x => (x.WallMs, Breakdown.Of([x]).Means.GetValueOrDefault("total", double.NaN)))
+            .Where(x => !double.IsNaN(x.Item2))
+            .Select(x => x.WallMs - x.Item2)
+            .ToList();
+        return tails.Count > 0 ? new Stats(tails).P50 : null;
     }
 
     private static double? WorkAfterMain(Samples samples, string contender)
