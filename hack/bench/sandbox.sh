@@ -33,6 +33,7 @@ case "${1:-}" in
   up-mountns)
     N=${2:?usage: sandbox.sh up-mountns N}
     case "$N" in ''|*[!0-9]*) echo "sandbox.sh: up-mountns: N must be a number, not '$N'" >&2; exit 2 ;; esac
+    [ "$(id -u)" = 0 ] || { echo "sandbox.sh: up-mountns needs root (mount namespaces)" >&2; exit 1; }
     for tool in unshare nsenter mountpoint; do
       command -v "$tool" >/dev/null 2>&1 || { echo "sandbox.sh: $tool not found (util-linux)" >&2; exit 1; }
     done

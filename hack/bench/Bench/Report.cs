@@ -409,7 +409,6 @@ internal static class Report
         md.AppendLine();
     }
 
-    /// <summary>Mean ms from `Main` to exit of the timed twin of <paramref name="contender"/> (§2); null when not timed.</summary>
     /// <summary>Median ms from the timed twin's last mark (its exit) to being reaped by the harness; null when not measured.</summary>
     private static double? ExitTail(Samples samples, string contender)
     {
@@ -421,6 +420,7 @@ internal static class Report
         return tails.Count > 0 ? new Stats(tails).P50 : null;
     }
 
+    /// <summary>Mean ms from `Main` to exit of the timed twin of <paramref name="contender"/> (§2); null when not timed.</summary>
     private static double? WorkAfterMain(Samples samples, string contender)
     {
         var b = Breakdown.Of(samples.Of(contender + LatencyBench.Timed));

@@ -16,6 +16,7 @@ namespace OvsMirror.Bench;
 /// </summary>
 internal sealed partial class Spawn : IDisposable
 {
+    // Linux x86-64 / aarch64 values: <fcntl.h>, <poll.h>, <errno.h>, <signal.h>, <spawn.h>, <sys/syscall.h>.
     private const int OCloexec = 0x80000;
     private const int ONonblock = 0x800;
     private const int FGetfl = 3;
@@ -28,15 +29,23 @@ internal sealed partial class Spawn : IDisposable
     private const int SigKill = 9;
     private const short PosixSpawnSetSigDef = 0x04;
     private const short PosixSpawnSetSigMask = 0x08;
+    private const long SysPidfdOpen = 434; // the same number on every architecture (asm-generic)
+
+    /// <summary>After the SIGKILL of a call past its deadline: how long its pipes may stay open (a grandchild may hold them).</summary>
+    private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(2);
 
     private readonly int pid;
+    private int pidfd;
     private int stdin;
     private int stdout;
     private int stderr;
+    private bool reaped;
+    private int reapedStatus;
 
-    private Spawn(int pid, int stdin, int stdout, int stderr, long startTimestamp)
+    private Spawn(int pid, int pidfd, int stdin, int stdout, int stderr, long startTimestamp)
     {
         this.pid = pid;
+        this.pidfd = pidfd;
         this.stdin = stdin;
         this.stdout = stdout;
         this.stderr = stderr;
@@ -55,23 +64,30 @@ internal sealed partial class Spawn : IDisposable
         var argv = strings.Array([file, .. args]);
         var envp = strings.Array(environment, spare: timingVariable ? 1 : 0);
         var path = strings.Add(file);
-        var inPipe = Pipe();
-        var outPipe = Pipe();
-        var errPipe = Pipe();
-        SetNonBlocking(inPipe.Write);
-        SetNonBlocking(outPipe.Read);
-        SetNonBlocking(errPipe.Read);
-
+        var childEnds = new List<int>(3);
+        var ownEnds = new List<int>(3);
         var actions = stackalloc byte[256]; // posix_spawn_file_actions_t: 80 bytes on glibc x86_64/aarch64
         var attr = stackalloc byte[512]; // posix_spawnattr_t: 336 bytes
-        var sigset = stackalloc byte[128];
-        Check(posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
-        Check(posix_spawnattr_init(attr), "posix_spawnattr_init");
+        var sigset = stackalloc byte[128]; // sigset_t: 128 bytes
+        var actionsReady = false;
+        var attrReady = false;
         try
         {
-            Check(posix_spawn_file_actions_adddup2(actions, inPipe.Read, 0), "adddup2 stdin");
-            Check(posix_spawn_file_actions_adddup2(actions, outPipe.Write, 1), "adddup2 stdout");
-            Check(posix_spawn_file_actions_adddup2(actions, errPipe.Write, 2), "adddup2 stderr");
+            var (inRead, inWrite) = Pipe(childEnds, ownEnds, childReads: true);
+            var (outRead, outWrite) = Pipe(childEnds, ownEnds, childReads: false);
+            var (errRead, errWrite) = Pipe(childEnds, ownEnds, childReads: false);
+            foreach (var fd in ownEnds)
+            {
+                SetNonBlocking(fd);
+            }
+
+            Check(posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
+            actionsReady = true;
+            Check(posix_spawnattr_init(attr), "posix_spawnattr_init");
+            attrReady = true;
+            Check(posix_spawn_file_actions_adddup2(actions, inRead, 0), "adddup2 stdin");
+            Check(posix_spawn_file_actions_adddup2(actions, outWrite, 1), "adddup2 stdout");
+            Check(posix_spawn_file_actions_adddup2(actions, errWrite, 2), "adddup2 stderr");
             // The .NET runtime ignores SIGPIPE and its threads block signals: a child would inherit both.
             // Give it the defaults, as Go's os/exec does (kubelet, containerd and Multus are Go).
             Check(sigfillset(sigset), "sigfillset");
@@ -90,28 +106,36 @@ internal sealed partial class Spawn : IDisposable
             var rc = posix_spawnp(&child, path, actions, attr, argv, envp);
             if (rc != 0)
             {
-                foreach (var fd in new[] { inPipe.Write, outPipe.Read, errPipe.Read })
-                {
-                    close(fd);
-                }
-
                 throw new BenchException($"posix_spawnp {file}: {Marshal.GetPInvokeErrorMessage(rc)}");
             }
 
-            return new Spawn(child, inPipe.Write, outPipe.Read, errPipe.Read, start);
+            // From here the parent's ends belong to the Spawn; the child's are closed in finally.
+            var spawned = new Spawn(child, PidfdOpen(child), inWrite, outRead, errRead, start);
+            ownEnds.Clear();
+            return spawned;
         }
         finally
         {
-            posix_spawn_file_actions_destroy(actions);
-            posix_spawnattr_destroy(attr);
-            close(inPipe.Read);
-            close(outPipe.Write);
-            close(errPipe.Write);
+            if (actionsReady)
+            {
+                posix_spawn_file_actions_destroy(actions);
+            }
+
+            if (attrReady)
+            {
+                posix_spawnattr_destroy(attr);
+            }
+
+            foreach (var fd in childEnds.Concat(ownEnds))
+            {
+                close(fd);
+            }
         }
     }
 
     /// <summary>Writes <paramref name="input"/> and closes stdin, reads stdout and stderr to EOF, reaps the child.
-    /// Past <paramref name="timeout"/> the child gets SIGKILL (by its PID: only what this harness started).</summary>
+    /// Past <paramref name="timeout"/> the child gets SIGKILL (by its PID: only what this harness started); what it
+    /// left open is closed <see cref="KillGrace"/> later, so a grandchild holding a pipe cannot hang the harness.</summary>
     public unsafe CallResult Finish(string input, TimeSpan timeout)
     {
         var pending = Encoding.UTF8.GetBytes(input).AsMemory();
@@ -123,11 +147,28 @@ internal sealed partial class Spawn : IDisposable
         var outBytes = new MemoryStream();
         var errBytes = new MemoryStream();
         var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        var graceEnd = long.MaxValue;
         var killed = false;
+        // With a pidfd the loop also sees the exit, so a child that closed its stdio and lives on meets the deadline too;
+        // without one (a kernel before 5.3) the harness waits in waitpid(2).
+        var exited = pidfd < 0;
         var buffer = new byte[16384];
-        var fds = stackalloc PollFd[3];
-        while (stdout >= 0 || stderr >= 0)
+        var fds = stackalloc PollFd[4];
+        while (stdout >= 0 || stderr >= 0 || !exited)
         {
+            var now = Environment.TickCount64;
+            if (!killed && now >= deadline)
+            {
+                _ = kill(pid, SigKill);
+                killed = true;
+                graceEnd = now + (long)KillGrace.TotalMilliseconds;
+            }
+
+            if (killed && now >= graceEnd)
+            {
+                break;
+            }
+
             var n = 0;
             if (stdin >= 0)
             {
@@ -144,8 +185,12 @@ internal sealed partial class Spawn : IDisposable
                 fds[n++] = new PollFd { Fd = stderr, Events = PollIn };
             }
 
-            var wait = killed ? -1 : (int)Math.Max(0, deadline - Environment.TickCount64);
-            var ready = poll(fds, (nuint)n, wait);
+            if (!exited)
+            {
+                fds[n++] = new PollFd { Fd = pidfd, Events = PollIn };
+            }
+
+            var ready = poll(fds, (nuint)n, (int)Math.Clamp((killed ? graceEnd : deadline) - now, 0, int.MaxValue));
             if (ready < 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
@@ -157,14 +202,7 @@ internal sealed partial class Spawn : IDisposable
                 throw new BenchException($"poll: {Marshal.GetPInvokeErrorMessage(errno)}");
             }
 
-            if (ready == 0)
-            {
-                kill(pid, SigKill);
-                killed = true;
-                continue;
-            }
-
-            for (var i = 0; i < n; i++)
+            for (var i = 0; i < n && ready > 0; i++)
             {
                 if (fds[i].Revents == 0)
                 {
@@ -175,6 +213,10 @@ internal sealed partial class Spawn : IDisposable
                 {
                     pending = WriteSome(pending);
                 }
+                else if (fds[i].Fd == pidfd)
+                {
+                    exited = true;
+                }
                 else
                 {
                     Drain(fds[i].Fd == stdout ? outBytes : errBytes, fds[i].Fd, buffer);
@@ -183,18 +225,14 @@ internal sealed partial class Spawn : IDisposable
         }
 
         CloseStdin();
-        int status;
-        while (waitpid(pid, &status, 0) < 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno != Eintr)
-            {
-                throw new BenchException($"waitpid {pid}: {Marshal.GetPInvokeErrorMessage(errno)}");
-            }
-        }
-
+        CloseFd(ref stdout);
+        CloseFd(ref stderr);
+        reapedStatus = Reap();
+        reaped = true;
         var end = System.Diagnostics.Stopwatch.GetTimestamp();
+        Dispose();
         // wait(2) status: exited → the code; killed by a signal → 128 + signal (as System.Diagnostics.Process reports it)
+        var status = reapedStatus;
         var exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
         var stderrText = Encoding.UTF8.GetString(errBytes.GetBuffer(), 0, (int)errBytes.Length);
         if (killed)
@@ -206,11 +244,52 @@ internal sealed partial class Spawn : IDisposable
             Encoding.UTF8.GetString(outBytes.GetBuffer(), 0, (int)outBytes.Length), stderrText);
     }
 
+    /// <summary>Closes the pipes and reaps the child; one that was never finished is killed first (by its PID, which
+    /// cannot have been reused: it is not reaped yet).</summary>
     public void Dispose()
     {
         CloseStdin();
         CloseFd(ref stdout);
         CloseFd(ref stderr);
+        if (!reaped)
+        {
+            if (pidfd < 0 || !HasExited())
+            {
+                _ = kill(pid, SigKill);
+            }
+
+            reapedStatus = Reap();
+            reaped = true;
+        }
+
+        CloseFd(ref pidfd);
+    }
+
+    private unsafe int Reap()
+    {
+        int status;
+        while (waitpid(pid, &status, 0) < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != Eintr)
+            {
+                throw new BenchException($"waitpid {pid}: {Marshal.GetPInvokeErrorMessage(errno)}");
+            }
+        }
+
+        return status;
+    }
+
+    private unsafe bool HasExited()
+    {
+        var fd = new PollFd { Fd = pidfd, Events = PollIn };
+        return poll(&fd, 1, 0) > 0;
+    }
+
+    private static int PidfdOpen(int pid)
+    {
+        var fd = (int)syscall(SysPidfdOpen, pid, 0);
+        return fd >= 0 ? fd : -1;
     }
 
     private unsafe Memory<byte> WriteSome(Memory<byte> pending)
@@ -293,7 +372,8 @@ internal sealed partial class Spawn : IDisposable
         }
     }
 
-    private static unsafe (int Read, int Write) Pipe()
+    /// <summary>pipe2(O_CLOEXEC); the child's end goes to <paramref name="childEnds"/>, the harness's to <paramref name="ownEnds"/>.</summary>
+    private static unsafe (int Read, int Write) Pipe(List<int> childEnds, List<int> ownEnds, bool childReads)
     {
         var fds = stackalloc int[2];
         if (pipe2(fds, OCloexec) != 0)
@@ -301,6 +381,8 @@ internal sealed partial class Spawn : IDisposable
             throw new BenchException($"pipe2: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
         }
 
+        childEnds.Add(childReads ? fds[0] : fds[1]);
+        ownEnds.Add(childReads ? fds[1] : fds[0]);
         return (fds[0], fds[1]);
     }
 
@@ -353,6 +435,10 @@ internal sealed partial class Spawn : IDisposable
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int kill(int pid, int signal);
+
+    // syscall(2) is variadic; its integer arguments travel in the same registers as a fixed signature's.
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial long syscall(long number, long arg1, long arg2);
 
     [LibraryImport("libc", SetLastError = true)]
     private static unsafe partial int sigfillset(byte* set);

@@ -11,15 +11,16 @@
  * the scan and 5.5 ms without it in a mount namespace of 522 mounts, 5.7 and 4.9 ms with the 22 mounts of
  * this host (the cgroup files the scan leads to are skipped as well). README "Performance" has the bench's.
  *
- * Given an empty mount table, both find no cgroup hierarchy and go on as on a host without cgroups: the GC
- * sizes itself from /proc/meminfo (it still reads that) and the processor count is the online CPUs. For the
+ * Given an empty mount table, both find no cgroup hierarchy and go on as on a host without cgroups: the GC takes
+ * the machine's memory (sysconf) and its load (/proc/meminfo), and the processor count is the CPUs the process
+ * may run on (sched_getaffinity; DOTNET_PROCESSOR_COUNT still overrides it), not a CPU quota. For the
  * plugin that changes nothing it uses: a CNI call allocates under 1 MiB and lives a few milliseconds; it
  * starts no thread pool; `pause` (the DaemonSet's PID 1) allocates nothing. The kernel enforces the
  * cgroup's limits as before; only the runtime's own tuning to them is skipped.
  *
  * The link runs with -Wl,--wrap=fopen64,--wrap=fopen (src/NativeAotBinary.props, OvsMirrorNoCgroupScan), so
- * the runtime's static objects call these; libc's own calls and every other path are untouched. The managed
- * code opens files with open(2) (System.Native), not through here.
+ * the runtime's static objects call these; libc's own calls (getmntent's fopen included) are untouched, and
+ * every other path goes straight through. The managed code opens files with open(2) (System.Native).
  */
 #include <stdio.h>
 #include <string.h>

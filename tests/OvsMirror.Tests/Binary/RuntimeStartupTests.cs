@@ -7,8 +7,8 @@ namespace OvsMirror.Tests.Binary;
 /// What the plugin's runtime does before Main (issue 14, README "Performance"). It does not read the node's mount
 /// table (src/OvsMirror/Native/no-cgroup-scan.c): a stock NativeAOT binary reads all of /proc/self/mountinfo twice,
 /// which on a node with hundreds of pod mounts was the larger part of every call. Its GC gets an explicit gen0 budget
-/// and a 1 GiB address range (src/OvsMirror/OvsMirror.csproj), so it neither reads the CPU caches' sizes from sysfs nor
-/// reserves 256 GiB. The oracle is strace(1): the files the process opened and the reservations it made. Each run is in
+/// and a 1 GiB address range (src/OvsMirror/OvsMirror.csproj), so it neither reads the CPU caches' sizes from sysfs (where the
+/// stock runtime does) nor reserves 256 GiB. The oracle is strace(1): the files the process opened and the reservations it made. Each run is in
 /// a private mount namespace with <see cref="ExtraMounts"/> more tmpfs mounts, a node's table.
 /// </summary>
 public sealed class RuntimeStartupTests
@@ -52,14 +52,20 @@ public sealed class RuntimeStartupTests
             opened.Should().Contain("/proc/meminfo", "the GC still sizes itself from the machine's memory");
         }
 
-        opened.Should().NotContain(path => path.StartsWith("/sys/devices/system/cpu/cpu0/cache/", StringComparison.Ordinal),
-            "GCgen0size is compiled in: the GC does not size gen0 from the caches");
+        // The stock runtime reads the caches' sizes from sysfs on some hosts (this project's VMs), not on all: where the
+        // control (the operator CLI, stock GC settings) does, the plugin, with GCgen0size compiled in, must not.
+        var (_, stock) = await TraceAsync(PublishedBinary.PathOf("ovs-mirrorctl"), ["--help"], new Dictionary<string, string>(), "");
+        if (stock.Opened.Any(IsCacheSize))
+        {
+            opened.Should().NotContain(path => IsCacheSize(path), "GCgen0size is compiled in: the GC does not size gen0 from the caches");
+        }
+
         trace.ReservedBytes.Should().Contain(b => b >= 1L << 30, "the heap's range, GCRegionRange=1 GiB")
             .And.NotContain(b => b >= 2L << 30, "not the default 256 GiB");
     }
 
     [OvsFact]
-    public async Task Add_WithAPrevResultNearTheStdinLimit_PassesItThrough_WhileTheGcCollects()
+    public async Task Add_WithAPrevResultNearTheStdinLimit_PassesItThroughUnchanged()
     {
         // About 900 KB of prevResult: the call allocates about 7 MB, more than the 4 MiB gen0 budget compiled into the
         // binary, so the GC collects during it (measured: one gen0 GC; an ordinary call allocates about 100 KB, none).
@@ -94,15 +100,16 @@ public sealed class RuntimeStartupTests
     [Fact]
     public async Task TheOperatorCli_KeepsTheRuntimesScan_SoTheOracleSeesOne()
     {
-        // The control: a stock NativeAOT start-up under the same trace does open the mount table and the cache sizes, and
-        // reserves 256 GiB. Without it, the test above would also pass if strace saw nothing.
+        // The control: a stock NativeAOT start-up under the same trace does open the mount table and reserves 256 GiB.
+        // Without it, the test above would also pass if strace saw nothing.
         var (run, trace) = await TraceAsync(PublishedBinary.PathOf("ovs-mirrorctl"), ["--help"], new Dictionary<string, string>(), "");
 
         run.ExitCode.Should().Be(0, run.StandardError);
-        trace.Opened.Should().Contain("/proc/self/mountinfo").And.Contain("/proc/self/cgroup")
-            .And.Contain(path => path.StartsWith("/sys/devices/system/cpu/cpu0/cache/", StringComparison.Ordinal));
-        trace.ReservedBytes.Should().Contain(b => b >= 2L << 30);
+        trace.Opened.Should().Contain("/proc/self/mountinfo").And.Contain("/proc/self/cgroup");
+        trace.ReservedBytes.Should().Contain(b => b >= 2L << 30, "the stock GC reserves its default range (256 GiB)");
     }
+
+    private static bool IsCacheSize(string path) => path.StartsWith("/sys/devices/system/cpu/cpu0/cache/", StringComparison.Ordinal);
 
     private static Dictionary<string, string> Cni(string command) => new()
     {
