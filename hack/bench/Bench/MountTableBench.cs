@@ -55,6 +55,7 @@ internal sealed class MountTableBench(Tools tools, Plugin plugin, Random rng)
         }
 
         var groups = new List<IReadOnlyList<Step>>();
+        var peers = new List<(string Id, string Config)>();
         foreach (var (ns, isNode) in new[] { (host, false), (node, true) })
         {
             var tag = isNode ? "n" : "h";
@@ -69,6 +70,7 @@ internal sealed class MountTableBench(Tools tools, Plugin plugin, Random rng)
             if (tools.OvsCni is not null)
             {
                 var peer = Plugin.OvsCniConfig(sandbox, "br1", tag + "O", "mO");
+                peers.Add(("bench-" + tag + "O", peer));
                 groups.Add(
                 [
                     new Step(Key(OvsCniAdd, isNode), () => Proc.Run(In(plugin.OvsCniCall("ADD", "bench-" + tag + "O", peer)))),
@@ -87,9 +89,9 @@ internal sealed class MountTableBench(Tools tools, Plugin plugin, Random rng)
             // ovs-cni keeps a cache file per attachment in /var/lib/cni/ovs-cni/cache: its DEL removes it
             if (ovsCniResident is not null)
             {
-                foreach (var tag in new[] { "h", "n" })
+                foreach (var (id, peer) in peers)
                 {
-                    Proc.Run(plugin.OvsCniCall("DEL", "bench-" + tag + "O", Plugin.OvsCniConfig(sandbox, "br1", tag + "O", "mO")));
+                    Proc.Run(plugin.OvsCniCall("DEL", id, peer));
                 }
 
                 Proc.Run(plugin.OvsCniCall("DEL", "resident-O", ovsCniResident));

@@ -14,6 +14,16 @@ internal static class PublishedBinary
         return path;
     }
 
+    /// <summary>The CNI_* variables kubelet's runtime sets for a call of the plugin (CNI SPEC §Parameters).</summary>
+    public static Dictionary<string, string> CniEnv(string command, string containerId = "c1") => new()
+    {
+        ["CNI_COMMAND"] = command,
+        ["CNI_CONTAINERID"] = containerId,
+        ["CNI_NETNS"] = "/var/run/netns/pod",
+        ["CNI_IFNAME"] = "eth1",
+        ["CNI_PATH"] = "/opt/cni/bin",
+    };
+
     public static Task<ProcessResult> RunAsync(string name, IReadOnlyDictionary<string, string> env, string stdin, params string[] args) =>
         ProcessRunner.RunAsync(PathOf(name), args, TimeSpan.FromSeconds(30), env, stdin);
 

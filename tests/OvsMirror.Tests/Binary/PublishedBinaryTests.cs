@@ -6,19 +6,10 @@ namespace OvsMirror.Tests.Binary;
 /// <summary>The published NativeAOT binary as kubelet and an operator run it: a separate process, real stdio.</summary>
 public sealed class PublishedBinaryTests
 {
-    private static Dictionary<string, string> CniEnv(string command, string containerId = "c1") => new()
-    {
-        ["CNI_COMMAND"] = command,
-        ["CNI_CONTAINERID"] = containerId,
-        ["CNI_NETNS"] = "/var/run/netns/pod",
-        ["CNI_IFNAME"] = "eth1",
-        ["CNI_PATH"] = "/opt/cni/bin",
-    };
-
     [Fact]
     public async Task Version_PrintsTheSupportedVersionsAsCniJson()
     {
-        var run = await PublishedBinary.RunAsync("ovs-mirror", CniEnv("VERSION"), "{\"cniVersion\":\"1.0.0\"}");
+        var run = await PublishedBinary.RunAsync("ovs-mirror", PublishedBinary.CniEnv("VERSION"), "{\"cniVersion\":\"1.0.0\"}");
 
         run.ExitCode.Should().Be(0, run.StandardError);
         var json = JsonNode.Parse(run.StandardOutput)!;
@@ -41,7 +32,7 @@ public sealed class PublishedBinaryTests
             await File.WriteAllTextAsync(input, "{\"cniVersion\":\"1.0.0\"}");
 
             var run = await ProcessRunner.RunAsync("/bin/sh", ["-c", "{ \"$0\" < \"$1\"; printf after; } > \"$2\"",
-                PublishedBinary.PathOf(), input, output], TimeSpan.FromSeconds(30), CniEnv("VERSION"));
+                PublishedBinary.PathOf(), input, output], TimeSpan.FromSeconds(30), PublishedBinary.CniEnv("VERSION"));
 
             run.ExitCode.Should().Be(0, run.StandardError);
             var text = await File.ReadAllTextAsync(output);
@@ -59,7 +50,7 @@ public sealed class PublishedBinaryTests
     {
         // stdout open for reading only: write(2) fails (EBADF), and the call says so on stderr instead of exiting 0.
         var run = await ProcessRunner.RunAsync("/bin/sh", ["-c", "exec 1>&-; exec \"$0\" 1</dev/null", PublishedBinary.PathOf()],
-            TimeSpan.FromSeconds(30), CniEnv("VERSION"), "{\"cniVersion\":\"1.0.0\"}");
+            TimeSpan.FromSeconds(30), PublishedBinary.CniEnv("VERSION"), "{\"cniVersion\":\"1.0.0\"}");
 
         run.ExitCode.Should().Be(1);
         run.StandardError.Should().Contain("write fd 1: Bad file descriptor").And.Contain("cannot write the error to stdout");
@@ -115,7 +106,7 @@ public sealed class PublishedBinaryTests
     [Fact]
     public async Task Error_IsCniJsonOnStdout_WithExitCode1_AndTheLogOnStderr()
     {
-        var run = await PublishedBinary.RunAsync("ovs-mirror", CniEnv("ADD"), "{not json, \"password\":\"hunter2\"");
+        var run = await PublishedBinary.RunAsync("ovs-mirror", PublishedBinary.CniEnv("ADD"), "{not json, \"password\":\"hunter2\"");
 
         run.ExitCode.Should().Be(1);
         var error = JsonNode.Parse(run.StandardOutput)!.AsObject();
@@ -141,12 +132,12 @@ public sealed class PublishedBinaryTests
             },
         };
 
-        var add = await PublishedBinary.RunAsync("ovs-mirror", CniEnv("ADD"), config.ToJsonString());
+        var add = await PublishedBinary.RunAsync("ovs-mirror", PublishedBinary.CniEnv("ADD"), config.ToJsonString());
         add.ExitCode.Should().Be(0, add.StandardOutput + add.StandardError);
         (await sandbox.VsctlAsync("get", "Mirror", "m1", "select_src_port")).Trim()
             .Should().Be($"[{(await sandbox.VsctlAsync("get", "Port", "vethp1", "_uuid")).Trim()}]");
 
-        var del = await PublishedBinary.RunAsync("ovs-mirror", CniEnv("DEL"), config.ToJsonString());
+        var del = await PublishedBinary.RunAsync("ovs-mirror", PublishedBinary.CniEnv("DEL"), config.ToJsonString());
         del.ExitCode.Should().Be(0, del.StandardOutput + del.StandardError);
         del.StandardOutput.Should().BeEmpty("DEL prints nothing on success");
         (await sandbox.VsctlAsync("--bare", "--columns=name", "list", "Mirror")).Trim().Should().BeEmpty();
@@ -169,7 +160,7 @@ public sealed class PublishedBinaryTests
             },
         };
 
-        var add = await PublishedBinary.RunAsync("ovs-mirror-producer", CniEnv("ADD"), config.ToJsonString());
+        var add = await PublishedBinary.RunAsync("ovs-mirror-producer", PublishedBinary.CniEnv("ADD"), config.ToJsonString());
 
         add.ExitCode.Should().Be(0, add.StandardOutput + add.StandardError);
         var port = (await sandbox.VsctlAsync("get", "Port", "vethp1", "_uuid")).Trim();
@@ -213,7 +204,7 @@ public sealed class PublishedBinaryTests
                 ["--mount", "--propagation", "private", "sh", "-c",
                  "mount -t tmpfs tmpfs /run && mkdir /run/openvswitch && ln -s \"$1\" /run/openvswitch/db.sock && exec \"$2\"",
                  "sh", sandbox.DbSocketPath, PublishedBinary.PathOf("ovs-mirror-producer")],
-                TimeSpan.FromSeconds(30), CniEnv(command), stdin.ToJsonString());
+                TimeSpan.FromSeconds(30), PublishedBinary.CniEnv(command), stdin.ToJsonString());
         }
 
         var add = await Run("ADD");

@@ -34,7 +34,7 @@ public sealed class RuntimeStartupTests
             },
         };
 
-        var (run, trace) = await TraceAsync(PublishedBinary.PathOf("ovs-mirror"), [], Cni("ADD"), config.ToJsonString());
+        var (run, trace) = await TraceAsync(PublishedBinary.PathOf("ovs-mirror"), [], PublishedBinary.CniEnv("ADD", "c-mounts"), config.ToJsonString());
         var opened = trace.Opened;
 
         run.ExitCode.Should().Be(0, run.StandardOutput + run.StandardError);
@@ -89,7 +89,7 @@ public sealed class RuntimeStartupTests
         var stdin = config.ToJsonString();
         stdin.Length.Should().BeInRange(800_000, 1024 * 1024, "near the plugin's 1 MiB stdin limit, within it");
 
-        var run = await PublishedBinary.RunAsync("ovs-mirror", Cni("ADD"), stdin);
+        var run = await PublishedBinary.RunAsync("ovs-mirror", PublishedBinary.CniEnv("ADD", "c-mounts"), stdin);
 
         run.ExitCode.Should().Be(0, run.StandardError);
         JsonNode.DeepEquals(JsonNode.Parse(run.StandardOutput), prevResult).Should().BeTrue("prevResult passes through unchanged");
@@ -110,15 +110,6 @@ public sealed class RuntimeStartupTests
     }
 
     private static bool IsCacheSize(string path) => path.StartsWith("/sys/devices/system/cpu/cpu0/cache/", StringComparison.Ordinal);
-
-    private static Dictionary<string, string> Cni(string command) => new()
-    {
-        ["CNI_COMMAND"] = command,
-        ["CNI_CONTAINERID"] = "c-mounts",
-        ["CNI_NETNS"] = "/var/run/netns/pod",
-        ["CNI_IFNAME"] = "eth1",
-        ["CNI_PATH"] = "/opt/cni/bin",
-    };
 
     /// <summary>Runs <paramref name="binary"/> under strace in a private mount namespace with <see cref="ExtraMounts"/>
     /// more mounts; returns its result, every path it opened (successfully or not) and the size of every PROT_NONE
